@@ -1,0 +1,34 @@
+// Wrappers for C macros and variadic functions that Swift cannot import.
+#ifndef PARLEY_CSHIM_H
+#define PARLEY_CSHIM_H
+
+#include <opus/opus.h>
+#include <openssl/ssl.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+
+// Opus ctl requests (opus_encoder_ctl / opus_decoder_ctl are variadic).
+int parley_opus_set_bitrate(OpusEncoder *enc, int bitrate);
+int parley_opus_set_complexity(OpusEncoder *enc, int complexity);
+int parley_opus_set_inband_fec(OpusEncoder *enc, int on);
+int parley_opus_set_packet_loss_perc(OpusEncoder *enc, int percent);
+int parley_opus_set_dtx(OpusEncoder *enc, int on);
+int parley_opus_set_signal_voice(OpusEncoder *enc);
+int parley_opus_set_force_channels(OpusEncoder *enc, int channels);
+int parley_opus_encoder_reset(OpusEncoder *enc);
+int parley_opus_decoder_reset(OpusDecoder *dec);
+
+// OpenSSL macros.
+long parley_ssl_set_mtu(SSL *ssl, long mtu);
+long parley_dtls_set_link_mtu(SSL *ssl, long mtu);
+long parley_dtls_get_timeout(SSL *ssl, long *sec, long *usec);
+long parley_dtls_handle_timeout(SSL *ssl);
+long parley_ssl_ctx_set_mode(SSL_CTX *ctx, long mode);
+long parley_ssl_ctx_set1_groups_list(SSL_CTX *ctx, const char *list);
+long parley_bio_get_mem_data(BIO *bio, char **data);
+EVP_PKEY *parley_evp_ec_gen_p256(void);
+// Installs a verify callback that accepts any certificate: WebRTC peers use
+// self-signed certificates, authenticated afterwards by the SDP fingerprint.
+void parley_ssl_ctx_accept_any_peer_cert(SSL_CTX *ctx);
+
+#endif
