@@ -42,7 +42,10 @@ let package = Package(
         .target(name: "CShim", dependencies: ["COpus", "COpenSSL"], path: "Shared/CLibs/CShim"),
 
         // Shared libraries.
-        .target(name: "Wire", dependencies: nio + [.product(name: "Logging", package: "swift-log")],
+        .target(name: "Wire", dependencies: nio + [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
                 path: "Shared/Wire", swiftSettings: swift5),
         .target(name: "ServiceKit", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -86,7 +89,8 @@ let package = Package(
         ], path: "Services/mediad/Main", swiftSettings: swift5),
 
         // Tests: one target per library.
-        .testTarget(name: "WireTests", dependencies: ["Wire"] + nio, swiftSettings: swift5),
+        .testTarget(name: "WireTests", dependencies: ["Wire", .product(name: "NIOEmbedded", package: "swift-nio")] + nio,
+                    swiftSettings: swift5),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"],
                     resources: [.copy("Fixtures")], swiftSettings: swift5),
         .testTarget(name: "RoomServerTests", dependencies: ["RoomServer", "Wire",
