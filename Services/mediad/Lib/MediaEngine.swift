@@ -13,6 +13,7 @@ final class MediaEngine: @unchecked Sendable {
         /// The signald connection that created the session; it gets the session's events.
         let owner: WireConnection?
         var lastCounters = SessionCounters()
+        var lastIce = IceLiteCounters()
     }
 
     static let tickInterval: Int64 = 20_000_000
@@ -130,7 +131,13 @@ final class MediaEngine: @unchecked Sendable {
             add(now.droppedWrongPayloadType - before.droppedWrongPayloadType, "wrong_payload_type")
             add(now.droppedBeforeKeys - before.droppedBeforeKeys, "before_keys")
             if now.decodeErrors > before.decodeErrors { MediaMetrics.decodeErrors.increment(by: now.decodeErrors - before.decodeErrors) }
+            let ice = owned.session.iceCounters
+            add(ice.droppedIntegrity - owned.lastIce.droppedIntegrity, "stun_integrity")
+            add(ice.droppedFingerprint - owned.lastIce.droppedFingerprint, "stun_fingerprint")
+            add(ice.droppedUsername - owned.lastIce.droppedUsername, "stun_username")
+            add(ice.droppedMalformed - owned.lastIce.droppedMalformed, "stun_malformed")
             sessions[participantId]?.lastCounters = now
+            sessions[participantId]?.lastIce = ice
         }
         MediaMetrics.sessions.record(sessions.count)
         MediaMetrics.rooms.record(rooms.count)

@@ -50,11 +50,7 @@ public final class ServerSession {
     public var localUfrag: String { ice.localUfrag }
     public var remoteAddress: TransportAddress? { ice.selectedAddress }
     public var isTalking: Bool { receiver.isTalking && !muted }
-    public var counters: SessionCounters {
-        var counters = transport.counters
-        counters.droppedMalformed += ice.counters.droppedMalformed
-        return counters
-    }
+    public var counters: SessionCounters { transport.counters }
     public var iceCounters: IceLiteCounters { ice.counters }
 
     /// Events since the last call.
