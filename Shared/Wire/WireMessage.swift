@@ -1,11 +1,11 @@
 /// A request: answered by exactly one reply of type `Reply` (or an error reply).
-public protocol WireRequest: Codable, Sendable {
+public protocol WireRequest: Codable, Sendable, Equatable {
     associatedtype Reply: Codable & Sendable
     static var method: String { get }
 }
 
 /// A one-way notification, delivered in order per connection.
-public protocol WireEvent: Codable, Sendable {
+public protocol WireEvent: Codable, Sendable, Equatable {
     static var name: String { get }
 }
 

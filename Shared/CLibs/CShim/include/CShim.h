@@ -30,5 +30,18 @@ EVP_PKEY *parley_evp_ec_gen_p256(void);
 // Installs a verify callback that accepts any certificate: WebRTC peers use
 // self-signed certificates, authenticated afterwards by the SDP fingerprint.
 void parley_ssl_ctx_accept_any_peer_cert(SSL_CTX *ctx);
+// Pins the peer certificate to a digest (the SDP fingerprint): the verify
+// callback rejects any other leaf certificate during the handshake, so a
+// wrong peer gets a bad_certificate alert before any key is derived.
+// `md_name` is an OpenSSL digest name ("SHA256", "SHA384", "SHA512").
+// Returns 1 on success. A rejection leaves X509_V_ERR_CERT_REJECTED as the
+// SSL's verify result.
+int parley_ssl_pin_peer_digest(SSL *ssl, const char *md_name, const unsigned char *digest, size_t len);
+// Pins the context to DTLS 1.2 exactly (min and max protocol version macros).
+long parley_ssl_ctx_pin_dtls12(SSL_CTX *ctx);
+// SSL_OP_NO_QUERY_MTU: there is no socket to ask, the MTU is set explicitly.
+void parley_ssl_set_no_query_mtu(SSL *ssl);
+// An empty memory BIO reports "retry" instead of EOF, as a datagram BIO would.
+long parley_bio_set_mem_eof_retry(BIO *bio);
 
 #endif

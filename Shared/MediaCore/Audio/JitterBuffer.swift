@@ -1,0 +1,158 @@
+/// An adaptive jitter buffer for one 20 ms audio stream.
+///
+/// Packets are keyed by extended (unwrapped) sequence number. Playout starts
+/// once the target delay is buffered; the target follows the RFC 3550
+/// interarrival jitter estimate between `minimumDelay` and `maximumDelay`.
+/// The buffered span is capped, so a burst or a clock drift cannot grow the
+/// delay without limit: the oldest frames are dropped instead.
+public struct JitterBuffer {
+    public enum Output: Equatable {
+        case packet([UInt8])
+        /// The frame is missing; the next packet (if buffered) may carry FEC for it.
+        case lost(nextPacketForFec: [UInt8]?)
+        /// Nothing to play: not started yet, or ran dry.
+        case empty
+    }
+
+    public let frameDuration: Double
+    public let minimumDelay: Double
+    public let maximumDelay: Double
+    public let clockRate: Double
+    public private(set) var stats = JitterBufferStats()
+    /// Smoothed interarrival jitter in seconds (RFC 3550 §6.4.1).
+    public private(set) var jitter = 0.0
+
+    private var packets: [Int64: [UInt8]] = [:]
+    private var highest: Int64?
+    /// The next sequence number to play; anything older is late.
+    private var next: Int64?
+    /// False until the target delay is buffered, and again after running dry.
+    private var playing = false
+    private var firstArrival: Double?
+    private var lastTransit: (arrival: Double, timestamp: UInt32)?
+    private var excessPops = 0
+
+    /// A packet further behind than this is a restarted stream, not a late one.
+    static let resyncDistance: Int64 = 512
+
+    public init(frameDuration: Double = 0.02, minimumDelay: Double = 0.02,
+                maximumDelay: Double = 0.2, clockRate: Double = 48_000) {
+        self.frameDuration = frameDuration
+        self.minimumDelay = minimumDelay
+        self.maximumDelay = max(maximumDelay, minimumDelay)
+        self.clockRate = clockRate
+    }
+
+    /// The delay the buffer currently aims for.
+    public var targetDelay: Double {
+        min(maximumDelay, max(minimumDelay, frameDuration + 3 * jitter))
+    }
+
+    var targetFrames: Int64 { max(1, Int64((targetDelay / frameDuration).rounded(.up))) }
+    var capacityFrames: Int64 { max(2, Int64((maximumDelay / frameDuration).rounded(.up))) }
+
+    /// Frames between the playout point and the newest packet.
+    public var bufferedFrames: Int {
+        guard let highest else { return 0 }
+        guard let start = playing ? next : packets.keys.min() else { return 0 }
+        return Int(max(0, highest - start + 1))
+    }
+
+    public mutating func insert(sequence: UInt16, timestamp: UInt32, payload: [UInt8], now: Double) {
+        let seq = extend(sequence)
+        if let next, seq < next {
+            if next - seq > Self.resyncDistance {
+                restart()
+                return insert(sequence: sequence, timestamp: timestamp, payload: payload, now: now)
+            }
+            stats.late += 1
+            return
+        }
+        guard packets[seq] == nil else {
+            stats.duplicates += 1
+            return
+        }
+        stats.inserted += 1
+        packets[seq] = payload
+        if seq > (highest ?? .min) { highest = seq }
+        if firstArrival == nil { firstArrival = now }
+        updateJitter(arrival: now, timestamp: timestamp)
+        enforceCapacity()
+    }
+
+    /// Called once per frame duration by the room clock.
+    public mutating func pop(now: Double) -> Output {
+        if !playing {
+            guard let first = firstArrival, let oldest = packets.keys.min(),
+                  now - first >= targetDelay - 1e-9 || Int64(bufferedFrames) > targetFrames else {
+                stats.underruns += 1
+                return .empty
+            }
+            playing = true
+            next = oldest
+        }
+        guard let seq = next, !packets.isEmpty else {
+            // Ran dry: wait for the target delay again before resuming.
+            playing = false
+            firstArrival = nil
+            stats.underruns += 1
+            return .empty
+        }
+        trimExcessDelay()
+        let current = next ?? seq
+        next = current + 1
+        if let payload = packets.removeValue(forKey: current) {
+            stats.played += 1
+            return .packet(payload)
+        }
+        stats.lost += 1
+        return .lost(nextPacketForFec: packets[current + 1])
+    }
+
+    /// Unwraps a 16-bit sequence number against the newest one seen.
+    private func extend(_ sequence: UInt16) -> Int64 {
+        guard let highest else { return Int64(sequence) + 65_536 }
+        let delta = Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: highest))
+        return highest + Int64(delta)
+    }
+
+    private mutating func updateJitter(arrival: Double, timestamp: UInt32) {
+        defer { lastTransit = (arrival, timestamp) }
+        guard let last = lastTransit else { return }
+        let sent = Double(Int32(bitPattern: timestamp &- last.timestamp)) / clockRate
+        let difference = abs((arrival - last.arrival) - sent)
+        jitter += (difference - jitter) / 16
+    }
+
+    /// A packet far ahead of the playout point means the buffer holds more
+    /// than `maximumDelay`: skip the oldest frames to land on the target.
+    private mutating func enforceCapacity() {
+        guard let highest, Int64(bufferedFrames) > capacityFrames else { return }
+        let newStart = highest - targetFrames + 1
+        for seq in packets.keys where seq < newStart {
+            packets[seq] = nil
+            stats.overflowDropped += 1
+        }
+        if next != nil { next = newStart }
+    }
+
+    /// Shrinks a delay that stayed well above target for a second, one
+    /// frame at a time, so a past jitter burst does not leave latency behind.
+    private mutating func trimExcessDelay() {
+        guard let seq = next, playing else { return }
+        excessPops = Int64(bufferedFrames) > targetFrames + 2 ? excessPops + 1 : 0
+        guard excessPops >= Int(1 / frameDuration) else { return }
+        excessPops = 0
+        if packets.removeValue(forKey: seq) != nil { stats.overflowDropped += 1 }
+        next = seq + 1
+    }
+
+    private mutating func restart() {
+        packets.removeAll()
+        highest = nil
+        next = nil
+        playing = false
+        firstArrival = nil
+        lastTransit = nil
+    }
+}

@@ -1,0 +1,61 @@
+import COpus
+import CShim
+
+/// Encodes 48 kHz interleaved Int16 PCM into Opus packets (VoIP mode).
+public final class OpusAudioEncoder {
+    public let options: OpusEncoderOptions
+    private let encoder: OpaquePointer
+
+    public init(options: OpusEncoderOptions = OpusEncoderOptions()) throws {
+        guard options.channels == 1 || options.channels == 2 else {
+            throw MediaError.opusError(OPUS_BAD_ARG)
+        }
+        var error: Int32 = OPUS_OK
+        guard let encoder = opus_encoder_create(OpusFormat.sampleRate, options.channels,
+                                                OPUS_APPLICATION_VOIP, &error),
+              error == OPUS_OK else {
+            throw MediaError.opusError(error)
+        }
+        let results = [
+            parley_opus_set_bitrate(encoder, options.bitrate),
+            parley_opus_set_complexity(encoder, options.complexity),
+            parley_opus_set_inband_fec(encoder, options.fec ? 1 : 0),
+            parley_opus_set_packet_loss_perc(encoder, options.expectedLossPercent),
+            parley_opus_set_dtx(encoder, options.dtx ? 1 : 0),
+            parley_opus_set_signal_voice(encoder),
+        ]
+        if let failure = results.first(where: { $0 != OPUS_OK }) {
+            opus_encoder_destroy(encoder)
+            throw MediaError.opusError(failure)
+        }
+        self.options = options
+        self.encoder = encoder
+    }
+
+    deinit {
+        opus_encoder_destroy(encoder)
+    }
+
+    /// Encodes one frame: `pcm.count / channels` must be a valid Opus frame
+    /// size (960 samples per channel for 20 ms).
+    public func encode(pcm: [Int16]) throws -> [UInt8] {
+        let channels = Int(options.channels)
+        let frameSize = pcm.count / channels
+        guard pcm.count % channels == 0, OpusFormat.encodableFrameSamples.contains(frameSize) else {
+            throw MediaError.opusError(OPUS_BAD_ARG)
+        }
+        var packet = [UInt8](repeating: 0, count: OpusFormat.maximumPacketBytes)
+        let length = pcm.withUnsafeBufferPointer { samples -> Int32 in
+            packet.withUnsafeMutableBufferPointer { out -> Int32 in
+                guard let input = samples.baseAddress, let output = out.baseAddress else { return OPUS_BAD_ARG }
+                return opus_encode(encoder, input, Int32(frameSize), output, Int32(out.count))
+            }
+        }
+        guard length > 0 else { throw MediaError.opusError(length) }
+        return Array(packet.prefix(Int(length)))
+    }
+
+    public func reset() {
+        parley_opus_encoder_reset(encoder)
+    }
+}

@@ -1,0 +1,112 @@
+import XCTest
+@testable import MediaCore
+
+final class JitterBufferTests: XCTestCase {
+    private func payload(_ seq: UInt16) -> [UInt8] { [UInt8(seq >> 8), UInt8(seq & 0xFF)] }
+
+    private func insert(_ buffer: inout JitterBuffer, _ seq: UInt16, at now: Double) {
+        buffer.insert(sequence: seq, timestamp: UInt32(seq) &* 960, payload: payload(seq), now: now)
+    }
+
+    /// Pops until the buffer starts playing, then returns the following outputs.
+    private func drain(_ buffer: inout JitterBuffer, from start: Double, count: Int) -> [JitterBuffer.Output] {
+        var outputs: [JitterBuffer.Output] = []
+        var now = start
+        while outputs.count < count && now < start + 5 {
+            let output = buffer.pop(now: now)
+            if output != .empty || !outputs.isEmpty { outputs.append(output) }
+            now += 0.02
+        }
+        return outputs
+    }
+
+    func testNotStartedIsEmpty() {
+        var buffer = JitterBuffer()
+        XCTAssertEqual(buffer.pop(now: 0), .empty)
+        insert(&buffer, 1, at: 0)
+        XCTAssertEqual(buffer.pop(now: 0), .empty, "waits for the minimum delay")
+        XCTAssertEqual(buffer.pop(now: 0.02), .packet(payload(1)))
+    }
+
+    func testInOrderPlaysInOrder() {
+        var buffer = JitterBuffer()
+        for seq in UInt16(0)..<10 { insert(&buffer, seq, at: Double(seq) * 0.02) }
+        let outputs = drain(&buffer, from: 0.2, count: 10)
+        XCTAssertEqual(outputs, (UInt16(0)..<10).map { .packet(payload($0)) })
+        XCTAssertEqual(buffer.stats.played, 10)
+    }
+
+    func testReorderedPacketsAreSorted() {
+        var buffer = JitterBuffer()
+        for seq: UInt16 in [1, 3, 2, 5, 4] { insert(&buffer, seq, at: 0) }
+        XCTAssertEqual(drain(&buffer, from: 0.02, count: 5), [1, 2, 3, 4, 5].map { .packet(payload($0)) })
+    }
+
+    func testGapIsReportedAsLossWithNextPacketForFec() {
+        var buffer = JitterBuffer()
+        for seq: UInt16 in [1, 2, 4] { insert(&buffer, seq, at: 0) }
+        XCTAssertEqual(drain(&buffer, from: 0.02, count: 3),
+                       [.packet(payload(1)), .packet(payload(2)), .lost(nextPacketForFec: payload(4))])
+        XCTAssertEqual(buffer.pop(now: 1), .packet(payload(4)))
+        XCTAssertEqual(buffer.stats.lost, 1)
+    }
+
+    func testLatePacketIsDropped() {
+        var buffer = JitterBuffer()
+        for seq: UInt16 in [1, 3] { insert(&buffer, seq, at: 0) }
+        _ = drain(&buffer, from: 0.02, count: 2)  // 1 played, 2 declared lost
+        insert(&buffer, 2, at: 0.1)
+        XCTAssertEqual(buffer.stats.late, 1)
+        XCTAssertEqual(buffer.pop(now: 0.12), .packet(payload(3)))
+    }
+
+    func testDuplicateIsDroppedAndCounted() {
+        var buffer = JitterBuffer()
+        insert(&buffer, 1, at: 0)
+        insert(&buffer, 1, at: 0.001)
+        insert(&buffer, 2, at: 0.02)
+        XCTAssertEqual(buffer.stats.duplicates, 1)
+        XCTAssertEqual(drain(&buffer, from: 0.02, count: 3),
+                       [.packet(payload(1)), .packet(payload(2)), .empty])
+    }
+
+    func testSequenceWrapKeepsOrder() {
+        var buffer = JitterBuffer()
+        for seq: UInt16 in [65_534, 0, 65_535, 1] { insert(&buffer, seq, at: 0) }
+        XCTAssertEqual(drain(&buffer, from: 0.02, count: 4),
+                       [65_534, 65_535, 0, 1].map { .packet(payload($0)) })
+    }
+
+    func testDelayIsBoundedWhenPacketsPileUp() {
+        var buffer = JitterBuffer(maximumDelay: 0.2)
+        for seq in UInt16(0)..<100 { insert(&buffer, seq, at: 0) }
+        XCTAssertLessThanOrEqual(buffer.bufferedFrames, 10)
+        XCTAssertGreaterThan(buffer.stats.overflowDropped, 80)
+        if case .packet(let first) = buffer.pop(now: 0.2) {
+            XCTAssertGreaterThanOrEqual(first.last ?? 0, 90, "plays the newest audio, not the oldest")
+        } else {
+            XCTFail("expected a packet")
+        }
+    }
+
+    func testTargetDelayFollowsJitterWithinBounds() {
+        var steady = JitterBuffer()
+        for seq in UInt16(0)..<50 { insert(&steady, seq, at: Double(seq) * 0.02) }
+        XCTAssertEqual(steady.targetDelay, 0.02, accuracy: 0.005)
+
+        var jittery = JitterBuffer()
+        for seq in UInt16(0)..<50 { insert(&jittery, seq, at: Double(seq) * 0.02 + (seq % 2 == 0 ? 0 : 0.06)) }
+        XCTAssertGreaterThan(jittery.targetDelay, 0.08)
+        XCTAssertLessThanOrEqual(jittery.targetDelay, 0.2)
+    }
+
+    func testUnderrunThenStreamRestartIsNotCountedAsLate() {
+        var buffer = JitterBuffer()
+        insert(&buffer, 10, at: 0)
+        XCTAssertEqual(drain(&buffer, from: 0.02, count: 2), [.packet(payload(10)), .empty])
+        // The sender restarted far behind: treated as a new stream, not as late.
+        insert(&buffer, 5_000 &+ 40_000, at: 1)
+        insert(&buffer, 5_000, at: 1)
+        XCTAssertEqual(buffer.stats.late, 0)
+    }
+}

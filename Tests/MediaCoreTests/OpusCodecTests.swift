@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+@testable import MediaCore
+
+final class OpusCodecTests: XCTestCase {
+    private func tone(frame: Int, hertz: Double = 440, amplitude: Double = 8_000) -> [Int16] {
+        (0..<960).map { index in
+            let t = Double(frame * 960 + index) / 48_000
+            return Int16(amplitude * sin(2 * .pi * hertz * t))
+        }
+    }
+
+    private func rms(_ pcm: [Int16]) -> Double {
+        (pcm.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, pcm.count))).squareRoot()
+    }
+
+    func testToneSurvivesEncodeAndDecode() throws {
+        let encoder = try OpusAudioEncoder()
+        let decoder = try OpusAudioDecoder()
+        var last: [Int16] = []
+        for frame in 0..<10 {
+            let packet = try encoder.encode(pcm: tone(frame: frame))
+            XCTAssertFalse(packet.isEmpty)
+            XCTAssertLessThan(packet.count, 200, "32 kb/s is about 80 bytes per 20 ms")
+            last = try decoder.decode(packet)
+            XCTAssertEqual(last.count, 960)
+        }
+        XCTAssertEqual(rms(last), 8_000 / 2.squareRoot(), accuracy: 2_000)
+    }
+
+    func testStereoEncoderTakesInterleavedFrames() throws {
+        let encoder = try OpusAudioEncoder(options: OpusEncoderOptions(channels: 2))
+        let decoder = try OpusAudioDecoder(channels: 2)
+        let packet = try encoder.encode(pcm: [Int16](repeating: 100, count: 1_920))
+        XCTAssertEqual(try decoder.decode(packet).count, 1_920)
+    }
+
+    func testWrongFrameSizeThrows() throws {
+        let encoder = try OpusAudioEncoder()
+        XCTAssertThrowsError(try encoder.encode(pcm: [Int16](repeating: 0, count: 1_000)))
+        XCTAssertThrowsError(try encoder.encode(pcm: []))
+    }
+
+    func testMalformedPacketsThrow() throws {
+        let decoder = try OpusAudioDecoder()
+        XCTAssertThrowsError(try decoder.decode([]))
+        XCTAssertThrowsError(try decoder.decode([UInt8](repeating: 0xFF, count: 1_600)))
+        // Code 3 packet announcing 63 frames of 60 ms: longer than 120 ms.
+        XCTAssertThrowsError(try decoder.decode([0xFB, 0x3F]))
+    }
+
+    func testLossConcealmentAndFecFillOneFrame() throws {
+        let encoder = try OpusAudioEncoder(options: OpusEncoderOptions(expectedLossPercent: 30))
+        let decoder = try OpusAudioDecoder()
+        var packets: [[UInt8]] = []
+        for frame in 0..<20 { packets.append(try encoder.encode(pcm: tone(frame: frame))) }
+        for packet in packets[0..<10] { _ = try decoder.decode(packet) }
+        let concealed = decoder.decodeLoss()
+        XCTAssertEqual(concealed.count, 960)
+        XCTAssertGreaterThan(rms(concealed), 100, "concealment continues the tone, not silence")
+        // Frame 11 is lost; packet 12 carries its FEC.
+        _ = try decoder.decode(packets[10])
+        let recovered = decoder.decodeFec(packets[12])
+        XCTAssertEqual(recovered.count, 960)
+        XCTAssertGreaterThan(rms(recovered), 1_000)
+        XCTAssertEqual(try decoder.decode(packets[12]).count, 960)
+        XCTAssertEqual(decoder.decodeFec([]).count, 960, "no packet falls back to concealment")
+    }
+}
