@@ -109,17 +109,25 @@ class Cluster:
             "MEDIAD_HTTP": f"127.0.0.1:{http}",
         }, log_name=f"mediad-m{index}")
 
-    def start(self, mediad=True, signald=True):
-        self.roomd = self.start_service("roomd")
-        wait_http(f"{self.roomd_url}/healthz")
+    def start(self, mediad=True, signald=True, roomd=True):
+        if roomd:
+            self.roomd = self.start_service("roomd")
+            wait_http(f"{self.roomd_url}/healthz")
         if signald:
             self.signald = self.start_service("signald")
             wait_http(f"http://127.0.0.1:{self.signald_port}/healthz")
         if mediad:
             self.mediads = [self.start_mediad(i) for i in range(1, self.mediad_count + 1)]
-            wait_until(lambda: len([m for m in self.media_servers() if m["healthy"]]) == self.mediad_count,
-                       timeout=15, what="mediad registration")
+            if roomd:
+                wait_until(lambda: len([m for m in self.media_servers() if m["healthy"]]) == self.mediad_count,
+                           timeout=15, what="mediad registration")
+            else:
+                wait_until(lambda: all(os.path.exists(self.mediad_socket(i)) for i in range(1, self.mediad_count + 1)),
+                           timeout=15, what="mediad control sockets")
         return self
+
+    def mediad_socket(self, index):
+        return os.path.join(self.socket_dir, f"mediad-m{index}.sock")
 
     def stop(self):
         for service in reversed(self.services):

@@ -1,0 +1,258 @@
+import Foundation
+import Logging
+import MediaCore
+import NIOCore
+import Wire
+
+/// The live rooms and sessions of this mediad. All state is confined to the UDP
+/// socket's event loop: datagrams, mixer ticks and control calls run there in turn.
+final class MediaEngine: @unchecked Sendable {
+    struct Owned {
+        let session: ServerSession
+        let roomId: String
+        /// The signald connection that created the session; it gets the session's events.
+        let owner: WireConnection?
+        var lastCounters = SessionCounters()
+        var lastIce = IceLiteCounters()
+    }
+
+    static let tickInterval: Int64 = 20_000_000
+
+    let loop: EventLoop
+    let logger: Logger
+    private let udp: UdpDriver
+    private let candidates: [TransportAddress]
+    private let certificate: DtlsCertificate
+    private let capacity: Int
+    private var rooms: [String: MixingRoom] = [:]
+    private var sessions: [String: Owned] = [:]
+    private var byUfrag: [String: String] = [:]
+    private var byAddress: [TransportAddress: String] = [:]
+    private var tickBusyNanoseconds: Int64 = 0
+    private var tickWindowStart = NIODeadline.now()
+    private(set) var tickCpuPercent = 0.0
+    private var nextTick = NIODeadline.now()
+    private var stopped = false
+
+    init(udp: UdpDriver, candidates: [TransportAddress], certificate: DtlsCertificate, capacity: Int, logger: Logger) {
+        self.udp = udp
+        self.loop = udp.eventLoop
+        self.candidates = candidates
+        self.certificate = certificate
+        self.capacity = capacity
+        self.logger = logger
+    }
+
+    // MARK: - Datagrams
+
+    /// Called on `loop` for every datagram.
+    func receive(_ buffer: ByteBuffer, from socketAddress: SocketAddress) {
+        MediaMetrics.packetsIn.increment()
+        guard let source = TransportAddress(socketAddress) else { return MediaMetrics.dropped("bad_source").increment() }
+        let bytes = Array(buffer.readableBytesView)
+        guard let participantId = route(bytes, from: source), let owned = sessions[participantId] else {
+            return MediaMetrics.dropped("unknown_session").increment()
+        }
+        let out = owned.session.receive(bytes, from: source, now: MediaClock.now())
+        if !out.isEmpty { byAddress[source] = participantId }
+        send(out)
+        drainEvents(of: participantId)
+    }
+
+    /// Known address first; else the ufrag in a STUN request's USERNAME ("ours:theirs").
+    private func route(_ bytes: [UInt8], from source: TransportAddress) -> String? {
+        if let known = byAddress[source] { return known }
+        guard PacketDemux.classify(bytes) == .stun, let message = try? StunMessage(parsing: bytes),
+              let username = message.attribute(StunUsername.self)?.value,
+              let ufrag = username.split(separator: ":", maxSplits: 1).first else { return nil }
+        return byUfrag[String(ufrag)]
+    }
+
+    private func send(_ transmits: [Transmit]) {
+        for transmit in transmits {
+            guard let address = SocketAddress(transmit.to) else { continue }
+            udp.send(transmit.bytes, to: address)
+            MediaMetrics.packetsOut.increment()
+        }
+    }
+
+    // MARK: - Mixer clock
+
+    /// Starts the 20 ms clock; ticks are scheduled on absolute deadlines so they don't drift.
+    func startClock() {
+        loop.execute {
+            self.nextTick = .now() + .nanoseconds(Self.tickInterval)
+            self.scheduleTick()
+        }
+    }
+
+    private func scheduleTick() {
+        guard !stopped else { return }
+        loop.scheduleTask(deadline: nextTick) { self.tick() }
+    }
+
+    private func tick() {
+        let started = NIODeadline.now()
+        if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
+        let now = MediaClock.now()
+        for room in rooms.values { send(room.tick(now: now)) }
+        for (participantId, owned) in sessions {
+            send(owned.session.handleTimeout(now: now))
+            drainEvents(of: participantId)
+        }
+        udp.flush()
+        let busy = NIODeadline.now() - started
+        MediaMetrics.tickDuration.recordNanoseconds(busy.nanoseconds)
+        accountTickCpu(busy.nanoseconds, now: started)
+        nextTick = nextTick + .nanoseconds(Self.tickInterval)
+        // After a stall, skip missed ticks rather than bursting to catch up.
+        if nextTick < .now() { nextTick = .now() + .nanoseconds(Self.tickInterval) }
+        scheduleTick()
+    }
+
+    private func accountTickCpu(_ nanoseconds: Int64, now: NIODeadline) {
+        tickBusyNanoseconds += nanoseconds
+        let window = now - tickWindowStart
+        if window >= .seconds(1) {
+            tickCpuPercent = Double(tickBusyNanoseconds) / Double(window.nanoseconds) * 100
+            tickBusyNanoseconds = 0
+            tickWindowStart = now
+            publishCounters()
+        }
+    }
+
+    private func publishCounters() {
+        for (participantId, owned) in sessions {
+            let now = owned.session.counters
+            let before = owned.lastCounters
+            add(now.droppedSrtpAuth - before.droppedSrtpAuth, "srtp_auth")
+            add(now.droppedUnvalidatedSource - before.droppedUnvalidatedSource, "unvalidated_source")
+            add(now.droppedMalformed - before.droppedMalformed, "malformed")
+            add(now.droppedWrongPayloadType - before.droppedWrongPayloadType, "wrong_payload_type")
+            add(now.droppedBeforeKeys - before.droppedBeforeKeys, "before_keys")
+            if now.decodeErrors > before.decodeErrors { MediaMetrics.decodeErrors.increment(by: now.decodeErrors - before.decodeErrors) }
+            let ice = owned.session.iceCounters
+            add(ice.droppedIntegrity - owned.lastIce.droppedIntegrity, "stun_integrity")
+            add(ice.droppedFingerprint - owned.lastIce.droppedFingerprint, "stun_fingerprint")
+            add(ice.droppedUsername - owned.lastIce.droppedUsername, "stun_username")
+            add(ice.droppedMalformed - owned.lastIce.droppedMalformed, "stun_malformed")
+            sessions[participantId]?.lastCounters = now
+            sessions[participantId]?.lastIce = ice
+        }
+        MediaMetrics.sessions.record(sessions.count)
+        MediaMetrics.rooms.record(rooms.count)
+    }
+
+    private func add(_ delta: Int, _ reason: String) {
+        if delta > 0 { MediaMetrics.dropped(reason).increment(by: delta) }
+    }
+
+    // MARK: - Control (called from Wire handlers; hops onto the loop)
+
+    func createSession(_ request: CreateMediaSession, owner: WireConnection?) async throws -> MediaSessionAnswer {
+        let offer: AudioOffer
+        do { offer = try AudioOffer(parsing: request.offerSdp) } catch let error as MediaError {
+            throw error == .sdpNoAudio ? MediaServerError.noUsableAudio : MediaServerError.invalidOffer(error.code)
+        } catch {
+            throw MediaServerError.invalidOffer("unreadable offer")
+        }
+        return try await loop.submit {
+            if self.sessions[request.participantId] == nil && self.sessions.count >= self.capacity {
+                throw MediaServerError.atCapacity
+            }
+            let session: ServerSession
+            do {
+                session = try ServerSession(participantId: request.participantId, offer: offer, certificate: self.certificate,
+                                            candidates: self.candidates, now: MediaClock.now())
+            } catch {
+                throw MediaServerError.invalidOffer("\(error)")
+            }
+            session.muted = request.muted
+            self.removeSession(request.participantId, reason: "replaced", notify: false)
+            let room = try self.rooms[request.roomId] ?? MixingRoom(id: request.roomId)
+            self.rooms[request.roomId] = room
+            self.send(try room.add(session))
+            self.sessions[request.participantId] = Owned(session: session, roomId: request.roomId, owner: owner)
+            self.byUfrag[session.localUfrag] = request.participantId
+            self.logger.info("media session created", metadata: ["room": "\(request.roomId)", "participant": "\(request.participantId)"])
+            return MediaSessionAnswer(answerSdp: session.answerSdp)
+        }.get()
+    }
+
+    func setMuted(_ request: SetSessionMuted) async throws {
+        try await loop.submit {
+            guard let owned = self.sessions[request.participantId] else { throw MediaServerError.unknownSession }
+            self.rooms[owned.roomId]?.setMuted(request.participantId, muted: request.muted)
+        }.get()
+    }
+
+    func addCandidate(_ request: AddRemoteCandidate) async throws {
+        // ICE-lite answers checks from any address; a candidate only has to belong to a live session.
+        try await loop.submit {
+            guard self.sessions[request.participantId] != nil else { throw MediaServerError.unknownSession }
+        }.get()
+    }
+
+    func closeSession(_ request: CloseMediaSession) async {
+        try? await loop.submit { self.removeSession(request.participantId, reason: request.reason, notify: false) }.get()
+    }
+
+    /// Closes every session (RTCP BYE to each peer, `closed` to signald) and stops the clock.
+    func shutdown() async {
+        try? await loop.submit {
+            for participantId in Array(self.sessions.keys) {
+                self.notify(participantId, MediaSessionStateChanged.State.closed, code: "media_server_shutdown", message: "the media server is shutting down")
+                self.removeSession(participantId, reason: "shutdown", notify: false)
+            }
+            self.udp.flush()
+            self.stopped = true
+        }.get()
+    }
+
+    func load() async -> MediaServerLoad {
+        (try? await loop.submit {
+            MediaServerLoad(rooms: self.rooms.count, participants: self.sessions.count, tickCpuPercent: self.tickCpuPercent)
+        }.get()) ?? MediaServerLoad()
+    }
+
+    // MARK: - Session lifecycle
+
+    private func drainEvents(of participantId: String) {
+        guard let owned = sessions[participantId] else { return }
+        for event in owned.session.takeEvents() {
+            switch event {
+            case .connected:
+                notify(participantId, .connected)
+                logger.info("media connected", metadata: ["participant": "\(participantId)"])
+            case .talking(let talking):
+                owned.owner?.notify(ParticipantTalking(roomId: owned.roomId, participantId: participantId, talking: talking))
+            case .failed(let code, let message):
+                MediaMetrics.sessionsEnded(code).increment()
+                logger.warning("media session failed", metadata: ["participant": "\(participantId)", "code": "\(code)"])
+                notify(participantId, .failed, code: code, message: message)
+                removeSession(participantId, reason: code, notify: false)
+            case .closed:
+                MediaMetrics.sessionsEnded("peer_closed").increment()
+                notify(participantId, .closed, code: "peer_closed", message: "the peer ended the media session")
+                removeSession(participantId, reason: "peer_closed", notify: false)
+            }
+        }
+    }
+
+    private func notify(_ participantId: String, _ state: MediaSessionStateChanged.State, code: String? = nil, message: String? = nil) {
+        guard let owned = sessions[participantId] else { return }
+        owned.owner?.notify(MediaSessionStateChanged(roomId: owned.roomId, participantId: participantId, state: state, code: code, message: message))
+    }
+
+    private func removeSession(_ participantId: String, reason: String, notify: Bool) {
+        guard let owned = sessions.removeValue(forKey: participantId) else { return }
+        if let room = rooms[owned.roomId] {
+            send(room.remove(participantId, reason: reason))
+            if room.participantCount == 0 { rooms[owned.roomId] = nil }
+        } else {
+            send(owned.session.close(reason: reason))
+        }
+        byUfrag = byUfrag.filter { $0.value != participantId }
+        byAddress = byAddress.filter { $0.value != participantId }
+    }
+}

@@ -1,0 +1,79 @@
+import Logging
+import MediaCore
+import NIOCore
+import NIOPosix
+import ServiceKit
+
+/// The one UDP socket of this mediad. Every datagram goes to the engine on the
+/// socket's event loop; the engine answers through `send`.
+final class UdpDriver: @unchecked Sendable {
+    let channel: Channel
+    let port: Int
+
+    private init(channel: Channel, port: Int) {
+        self.channel = channel
+        self.port = port
+    }
+
+    var eventLoop: EventLoop { channel.eventLoop }
+
+    /// Binds the first free port of the range.
+    static func bind(_ address: ListenAddress, group: EventLoopGroup, receive: @escaping (ByteBuffer, SocketAddress) -> Void) async throws -> UdpDriver {
+        var lastError: Error = MediaServerError.noFreePort(address.description)
+        for port in address.ports {
+            do {
+                let channel = try await DatagramBootstrap(group: group)
+                    .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 0)
+                    .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+                    .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(InboundHandler(receive: receive))
+                        }
+                    }
+                    .bind(host: address.host, port: port)
+                    .get()
+                return UdpDriver(channel: channel, port: channel.localAddress?.port ?? port)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    func send(_ bytes: [UInt8], to address: SocketAddress) {
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    func flush() {
+        channel.flush()
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+
+    private final class InboundHandler: ChannelInboundHandler {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let receive: (ByteBuffer, SocketAddress) -> Void
+
+        init(receive: @escaping (ByteBuffer, SocketAddress) -> Void) {
+            self.receive = receive
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let envelope = unwrapInboundIn(data)
+            receive(envelope.data, envelope.remoteAddress)
+        }
+
+        func channelReadComplete(context: ChannelHandlerContext) {
+            context.flush()
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: Error) {
+            // ICMP errors (e.g. port unreachable from a departed peer) must not close the socket.
+        }
+    }
+}

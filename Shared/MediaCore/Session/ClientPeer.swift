@@ -1,0 +1,119 @@
+/// The client role (ICE controlling, DTLS active) of a WebRTC audio peer, for
+/// tests and the load generator: makes an offer, applies the server's answer,
+/// sends Opus frames and decodes what it receives.
+public final class ClientPeer {
+    public let offerSdp: String
+    public private(set) var isConnected = false
+    public private(set) var failure: SessionEvent?
+    public var dropOutgoingDtls = false
+
+    private let localUfrag: String
+    private let localPassword: String
+    private let certificate: DtlsCertificate
+    private var ice: IceClientAgent?
+    private var transport: SecureTransport?
+    private var receiver: AudioReceiver?
+    private var sender: AudioSender?
+    private var serverAddress: TransportAddress?
+    private var dtlsStarted = false
+    static let payloadType: UInt8 = 111
+    static let audioLevelId: UInt8 = 1
+
+    public init(certificate: DtlsCertificate, fingerprintOverride: String? = nil) {
+        let credentials = IceLiteAgent.randomCredentials()
+        localUfrag = credentials.ufrag
+        localPassword = credentials.password
+        self.certificate = certificate
+        var random = SystemRandomNumberGenerator()
+        let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
+        offerSdp = [
+            "v=0", "o=- \(UInt32.random(in: 1...UInt32.max, using: &random)) 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
+            "a=group:BUNDLE 0", "a=msid-semantic: WMS",
+            "m=audio 9 UDP/TLS/RTP/SAVPF \(Self.payloadType)", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
+            "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)", "a=ice-options:trickle",
+            "a=fingerprint:sha-256 \(fingerprintOverride ?? certificate.fingerprint)", "a=setup:actpass", "a=mid:0",
+            "a=extmap:\(Self.audioLevelId) \(AudioOffer.audioLevelUri)", "a=sendrecv", "a=msid:- track",
+            "a=rtcp-mux", "a=rtpmap:\(Self.payloadType) opus/48000/2",
+            "a=fmtp:\(Self.payloadType) minptime=10;useinbandfec=1", "a=ssrc:\(ssrc) cname:client\(ssrc)",
+        ].joined(separator: "\r\n") + "\r\n"
+        sender = AudioSender(ssrc: ssrc, payloadType: Self.payloadType, audioLevelExtensionId: Self.audioLevelId)
+    }
+
+    /// Applies the server's answer: its ICE credentials, fingerprint and host candidate.
+    public func apply(answerSdp: String) throws {
+        let answer = try AudioOffer(parsing: answerSdp)
+        guard let candidate = answer.candidates.first(where: { $0.isUdp })?.transportAddress else {
+            throw MediaError.sdpMissingField("candidate")
+        }
+        var random = SystemRandomNumberGenerator()
+        ice = IceClientAgent(localUfrag: localUfrag, localPassword: localPassword, remoteUfrag: answer.iceUfrag,
+                             remotePassword: answer.icePassword, tieBreaker: UInt64.random(in: 0...UInt64.max, using: &random))
+        transport = try SecureTransport(role: .client, certificate: certificate, remoteFingerprint: answer.fingerprints.first)
+        receiver = try AudioReceiver(payloadType: answer.opusPayloadType, audioLevelExtensionId: nil)
+        serverAddress = candidate
+    }
+
+    /// First connectivity check (nominating, as a browser's aggressive nomination would).
+    public func start(now: Double) -> [Transmit] {
+        guard var ice, let serverAddress else { return [] }
+        let check = ice.makeCheck(to: serverAddress, now: now, nominate: true)
+        self.ice = ice
+        return [Transmit(bytes: check, to: serverAddress)]
+    }
+
+    public func receive(_ bytes: [UInt8], from source: TransportAddress, now: Double) -> [Transmit] {
+        guard let transport, let serverAddress else { return [] }
+        switch PacketDemux.classify(bytes) {
+        case .stun:
+            guard var ice else { return [] }
+            let ok = ice.handleResponse(bytes, from: source, now: now)
+            self.ice = ice
+            if ok && !dtlsStarted {
+                dtlsStarted = true
+                return transport.dtls.start(now: now).map { Transmit(bytes: $0, to: serverAddress) }.filter { _ in !dropOutgoingDtls }
+            }
+            return []
+        case .dtls:
+            let (datagrams, event) = transport.handleDtls(bytes, now: now)
+            switch event {
+            case .connected: isConnected = true
+            case .failed, .closed: failure = event
+            default: break
+            }
+            return datagrams.map { Transmit(bytes: $0, to: serverAddress) }
+        case .rtp, .rtcp:
+            if case .rtp(let plain) = transport.unprotect(bytes), let packet = try? RtpPacket(parsing: plain) {
+                _ = receiver?.receive(packet, now: now)
+            }
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// Retransmits ICE checks and DTLS flights; consent checks once connected.
+    public func handleTimeout(now: Double) -> [Transmit] {
+        guard var ice, let transport, let serverAddress else { return [] }
+        var out = ice.handleTimeout(now: now).map { Transmit(bytes: $0.0, to: $0.1) }
+        self.ice = ice
+        if dtlsStarted && !dropOutgoingDtls {
+            out += transport.dtls.handleTimeout(now: now).map { Transmit(bytes: $0, to: serverAddress) }
+        }
+        return out
+    }
+
+    /// Sends one encoded 20 ms frame with an RFC 6464 level.
+    public func send(opus: [UInt8], level: UInt8 = 30) -> Transmit? {
+        guard isConnected, let transport, let serverAddress, var sender else { return nil }
+        let packet = sender.packet(opus: opus, level: AudioLevel(voiceActivity: level < 127, level: level))
+        self.sender = sender
+        return transport.protectRtp(packet).map { Transmit(bytes: $0, to: serverAddress) }
+    }
+
+    /// The next 20 ms of received audio (nil before anything arrived).
+    public func nextAudioFrame(now: Double) -> [Int16]? {
+        receiver?.nextFrame(now: now).pcm
+    }
+
+    public var counters: SessionCounters { transport?.counters ?? SessionCounters() }
+}

@@ -1,0 +1,71 @@
+/// One room's mixer: every 20 ms each connected participant's next frame is
+/// decoded, the room is summed once (Int32), and each listener is sent the sum
+/// minus its own voice. Listeners who did not contribute share one encode.
+public final class MixingRoom {
+    public struct Member {
+        public let session: ServerSession
+        let encoder: OpusAudioEncoder
+    }
+
+    public let id: String
+    public private(set) var members: [String: Member] = [:]
+    private let sharedEncoder: OpusAudioEncoder
+    private let encoderOptions: OpusEncoderOptions
+    public private(set) var encodesLastTick = 0
+
+    public init(id: String, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
+        self.id = id
+        self.encoderOptions = encoderOptions
+        sharedEncoder = try OpusAudioEncoder(options: encoderOptions)
+    }
+
+    public var participantCount: Int { members.count }
+
+    /// Adds a session, replacing (and closing) an older one of the same participant.
+    @discardableResult
+    public func add(_ session: ServerSession) throws -> [Transmit] {
+        var options = encoderOptions
+        // Honour the participant's own DTX preference for its personal stream.
+        options.dtx = encoderOptions.dtx || session.offer.opus.useDtx
+        let encoder = try OpusAudioEncoder(options: options)
+        let previous = members[session.participantId]
+        members[session.participantId] = Member(session: session, encoder: encoder)
+        return previous?.session.close(reason: "replaced") ?? []
+    }
+
+    public func remove(_ participantId: String, reason: String = "left") -> [Transmit] {
+        members.removeValue(forKey: participantId)?.session.close(reason: reason) ?? []
+    }
+
+    public func setMuted(_ participantId: String, muted: Bool) {
+        members[participantId]?.session.muted = muted
+    }
+
+    /// One 20 ms mixer tick.
+    public func tick(now: Double) -> [Transmit] {
+        var frames: [String: [Int16]] = [:]
+        for (id, member) in members {
+            if let frame = member.session.nextAudioFrame(now: now) { frames[id] = frame }
+        }
+        let mix = MixMinus.mix(frames)
+        var shared: [UInt8]?
+        var out: [Transmit] = []
+        encodesLastTick = 0
+        for (id, member) in members where member.session.isConnected {
+            let payload: [UInt8]?
+            switch mix.source(for: id) {
+            case .everyone:
+                if shared == nil {
+                    shared = try? sharedEncoder.encode(pcm: mix.everyone)
+                    encodesLastTick += 1
+                }
+                payload = shared
+            case .allBut:
+                payload = try? member.encoder.encode(pcm: mix.frame(for: id))
+                encodesLastTick += 1
+            }
+            if let payload, let transmit = member.session.packetize(opus: payload) { out.append(transmit) }
+        }
+        return out
+    }
+}

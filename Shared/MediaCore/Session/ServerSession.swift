@@ -1,0 +1,209 @@
+/// One participant's media session on the server: ICE-lite + DTLS server +
+/// SRTP, receiving its Opus stream and sending it the room's mix. Sans-IO:
+/// datagrams and time go in, datagrams and events come out.
+public final class ServerSession {
+    /// A session whose ICE/DTLS has not completed by then fails.
+    public static let connectTimeout: Double = 30
+    static let reportInterval: Double = 5
+
+    public let participantId: String
+    public let offer: AudioOffer
+    public let answerSdp: String
+    public var muted = false
+    public private(set) var isConnected = false
+    public private(set) var isEnded = false
+
+    private var ice: IceLiteAgent
+    private let transport: SecureTransport
+    private let receiver: AudioReceiver
+    private var sender: AudioSender
+    private let createdAt: Double
+    private var nextReportAt: Double
+    private var validatedSources: Set<TransportAddress> = []
+    private var events: [SessionEvent] = []
+    private var lastCounters = SessionCounters()
+
+    public init(participantId: String, offer: AudioOffer, certificate: DtlsCertificate,
+                candidates: [TransportAddress], now: Double) throws {
+        let credentials = IceLiteAgent.randomCredentials()
+        var random = SystemRandomNumberGenerator()
+        let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
+        self.participantId = participantId
+        self.offer = offer
+        ice = IceLiteAgent(localUfrag: credentials.ufrag, localPassword: credentials.password, now: now)
+        ice.remoteUfrag = offer.iceUfrag
+        ice.remotePassword = offer.icePassword
+        guard let fingerprint = offer.fingerprints.first(where: { DtlsFingerprint(algorithm: $0.algorithm, value: $0.hex) != nil }) else {
+            throw MediaError.certificateError("the offer has no usable a=fingerprint")
+        }
+        transport = try SecureTransport(role: .server, certificate: certificate, remoteFingerprint: fingerprint)
+        receiver = try AudioReceiver(payloadType: offer.opusPayloadType, audioLevelExtensionId: offer.audioLevelExtensionId)
+        sender = AudioSender(ssrc: ssrc, payloadType: offer.opusPayloadType, audioLevelExtensionId: offer.audioLevelExtensionId)
+        createdAt = now
+        nextReportAt = now + Self.reportInterval
+        answerSdp = SdpAnswerBuilder(
+            offer: offer, iceUfrag: credentials.ufrag, icePassword: credentials.password,
+            fingerprintSha256: certificate.fingerprint, hostCandidates: candidates, ssrc: ssrc,
+            cname: "parley-\(ssrc)", sessionId: UInt64.random(in: 1...UInt64(Int64.max), using: &random)).build()
+    }
+
+    public var localUfrag: String { ice.localUfrag }
+    public var remoteAddress: TransportAddress? { ice.selectedAddress }
+    public var isTalking: Bool { receiver.isTalking && !muted }
+    public var counters: SessionCounters { transport.counters }
+    public var iceCounters: IceLiteCounters { ice.counters }
+
+    /// Events since the last call.
+    public func takeEvents() -> [SessionEvent] {
+        defer { events = [] }
+        return events
+    }
+
+    /// One datagram from `source`.
+    public func receive(_ bytes: [UInt8], from source: TransportAddress, now: Double) -> [Transmit] {
+        guard !isEnded else { return [] }
+        transport.counters.packetsIn += 1
+        switch PacketDemux.classify(bytes) {
+        case .stun:
+            let result = ice.handleStun(bytes, from: source, now: now)
+            guard let response = result.response else { return [] }
+            validatedSources.insert(source)
+            return [Transmit(bytes: response, to: source)]
+        case .dtls:
+            guard validatedSources.contains(source) else {
+                transport.counters.droppedUnvalidatedSource += 1
+                return []
+            }
+            let (datagrams, event) = transport.handleDtls(bytes, now: now)
+            if let event { record(event) }
+            return datagrams.compactMap { sendable($0) }
+        case .rtp, .rtcp:
+            guard validatedSources.contains(source) else {
+                transport.counters.droppedUnvalidatedSource += 1
+                return []
+            }
+            handleMedia(bytes, now: now)
+            return []
+        default:
+            transport.counters.droppedMalformed += 1
+            return []
+        }
+    }
+
+    private func handleMedia(_ bytes: [UInt8], now: Double) {
+        switch transport.unprotect(bytes) {
+        case .rtp(let plain):
+            guard let packet = try? RtpPacket(parsing: plain) else {
+                transport.counters.droppedMalformed += 1
+                return
+            }
+            transport.counters.rtpReceived += 1
+            if !receiver.receive(packet, now: now) { transport.counters.droppedWrongPayloadType += 1 }
+        case .rtcp(let plain):
+            transport.counters.rtcpReceived += 1
+            guard let packets = try? RtcpCompound.parse(plain) else {
+                transport.counters.droppedMalformed += 1
+                return
+            }
+            if packets.contains(where: { if case .goodbye = $0 { true } else { false } }) {
+                record(.closed)
+            }
+        case nil:
+            return
+        }
+    }
+
+    /// The participant's next 20 ms of decoded audio for the mixer (nil: nothing to add).
+    public func nextAudioFrame(now: Double) -> [Int16]? {
+        guard isConnected else { return nil }
+        let (pcm, talkingChanged, decodeError) = receiver.nextFrame(now: now)
+        if decodeError { transport.counters.decodeErrors += 1 }
+        if let talkingChanged, !muted { events.append(.talking(talkingChanged)) }
+        return muted ? nil : pcm
+    }
+
+    /// Wraps one encoded 20 ms frame of the mix for this participant.
+    public func packetize(opus: [UInt8]) -> Transmit? {
+        guard isConnected, let address = ice.selectedAddress else {
+            sender.skipFrame()
+            return nil
+        }
+        let packet = sender.packet(opus: opus)
+        return transport.protectRtp(packet).map {
+            transport.counters.packetsOut += 1
+            return Transmit(bytes: $0, to: address)
+        }
+    }
+
+    /// Retransmissions, RTCP reports, and the connect and consent deadlines.
+    public func handleTimeout(now: Double) -> [Transmit] {
+        guard !isEnded else { return [] }
+        if !isConnected && now - createdAt > Self.connectTimeout {
+            record(.failed(code: ice.selectedAddress == nil ? "ice_timeout" : "dtls_timeout",
+                           message: "no connection within \(Int(Self.connectTimeout)) s"))
+            return []
+        }
+        if ice.selectedAddress != nil && ice.isExpired(now: now) {
+            record(.failed(code: "consent_expired", message: "no ICE consent check for 30 s"))
+            return []
+        }
+        var out = transport.dtls.handleTimeout(now: now).compactMap { sendable($0) }
+        if isConnected && now >= nextReportAt {
+            nextReportAt = now + Self.reportInterval
+            if let report = makeReport(now: now) { out.append(report) }
+        }
+        return out
+    }
+
+    /// The earliest time `handleTimeout` has work to do.
+    public var nextTimeout: Double? {
+        [transport.dtls.nextTimeout, isConnected ? nextReportAt : createdAt + Self.connectTimeout].compactMap { $0 }.min()
+    }
+
+    /// Says goodbye (RTCP BYE, DTLS close_notify) and ends the session.
+    public func close(reason: String = "closed") -> [Transmit] {
+        guard !isEnded else { return [] }
+        var out: [Transmit] = []
+        if isConnected, let address = ice.selectedAddress {
+            let bye = RtcpCompound.serialize([.goodbye(Goodbye(ssrcs: [sender.ssrc], reason: reason))])
+            if let protected = transport.protectRtcp(bye) { out.append(Transmit(bytes: protected, to: address)) }
+        }
+        out += transport.dtls.close().compactMap { sendable($0) }
+        isEnded = true
+        return out
+    }
+
+    private func makeReport(now: Double) -> Transmit? {
+        guard let address = ice.selectedAddress else { return nil }
+        var blocks: [ReportBlock] = []
+        if var statistics = receiver.statistics { blocks.append(statistics.makeReportBlock(now: now)) }
+        let report = SenderReport(ssrc: sender.ssrc, ntpTimestamp: NtpTime.timestamp(now: now),
+                                  rtpTimestamp: sender.currentTimestamp, packetCount: sender.packetCount,
+                                  octetCount: sender.octetCount, reportBlocks: blocks)
+        let sdes = SourceDescription(ssrc: sender.ssrc, cname: "parley-\(sender.ssrc)")
+        let compound = RtcpCompound.serialize([.senderReport(report), .sourceDescription(sdes)])
+        return transport.protectRtcp(compound).map { Transmit(bytes: $0, to: address) }
+    }
+
+    private func sendable(_ datagram: [UInt8]) -> Transmit? {
+        ice.selectedAddress.map { Transmit(bytes: datagram, to: $0) }
+    }
+
+    private func record(_ event: SessionEvent) {
+        switch event {
+        case .connected: isConnected = true
+        case .failed, .closed: isEnded = true
+        case .talking: break
+        }
+        events.append(event)
+    }
+}
+
+/// NTP time for Sender Reports, from the session clock (seconds since an arbitrary origin).
+enum NtpTime {
+    static func timestamp(now: Double) -> UInt64 {
+        let seconds = UInt64(max(0, now))
+        let fraction = UInt64((max(0, now) - Double(seconds)) * 4_294_967_296.0)
+        return (seconds &+ 2_208_988_800) << 32 | fraction
+    }
+}

@@ -1,0 +1,145 @@
+import XCTest
+@testable import MediaCore
+
+/// A whole call in one process with no sockets: three client peers and one server
+/// room, ICE → DTLS → SRTP → Opus, time advanced by the test (faster than real time).
+final class InMemoryCallTests: XCTestCase {
+    struct InFlight {
+        var deliverAt: Double
+        var transmit: Transmit
+        var from: TransportAddress
+    }
+
+    /// A lossy, reordering network between the peers and the server.
+    struct Network {
+        var queue: [InFlight] = []
+        var lossRate = 0.0
+        var maxExtraDelay = 0.0
+        var generator = SeededGenerator(seed: 42)
+
+        mutating func send(_ transmits: [Transmit], from: TransportAddress, now: Double, media: Bool) {
+            for transmit in transmits {
+                // Loss and reordering hit media only; the handshake has its own retransmissions tested elsewhere.
+                if media && Double.random(in: 0..<1, using: &generator) < lossRate { continue }
+                let delay = 0.005 + (media ? Double.random(in: 0...maxExtraDelay, using: &generator) : 0)
+                queue.append(InFlight(deliverAt: now + delay, transmit: transmit, from: from))
+            }
+        }
+
+        mutating func due(_ now: Double) -> [InFlight] {
+            let ready = queue.filter { $0.deliverAt <= now }.sorted { $0.deliverAt < $1.deliverAt }
+            queue.removeAll { $0.deliverAt <= now }
+            return ready
+        }
+    }
+
+    let serverAddress = TransportAddress(ip: "10.0.0.1", port: 40000)!
+    let tones = [440.0, 550.0, 660.0]
+
+    func runCall(lossRate: Double, maxExtraDelay: Double) throws -> [[Int16]] {
+        let certificate = DtlsCertificate.shared
+        let room = try MixingRoom(id: "room")
+        var network = Network()
+        network.lossRate = lossRate
+        network.maxExtraDelay = maxExtraDelay
+        var clients: [(peer: ClientPeer, address: TransportAddress, encoder: OpusAudioEncoder)] = []
+        var sessions: [String: ServerSession] = [:]
+        var now = 0.0
+        for index in 0..<3 {
+            let peer = ClientPeer(certificate: try DtlsCertificate())
+            let session = try ServerSession(participantId: "p\(index)", offer: try AudioOffer(parsing: peer.offerSdp),
+                                            certificate: certificate, candidates: [serverAddress], now: now)
+            try room.add(session)
+            try peer.apply(answerSdp: session.answerSdp)
+            let address = TransportAddress(ip: "10.0.0.\(index + 2)", port: UInt16(5000 + index))!
+            clients.append((peer, address, try OpusAudioEncoder()))
+            sessions["p\(index)"] = session
+            network.send(peer.start(now: now), from: address, now: now, media: false)
+        }
+        var received: [[Int16]] = Array(repeating: [], count: 3)
+        var phase = Array(repeating: 0.0, count: 3)
+        let duration = 4.0
+        var nextFrame = 0.0
+        while now < duration {
+            now += 0.005
+            for delivery in network.due(now) {
+                if delivery.transmit.to == serverAddress {
+                    guard let session = sessions.values.first(where: { $0.remoteAddress == delivery.from })
+                        ?? sessions.values.first(where: { self.isStunFor($0, delivery.transmit.bytes) }) else { continue }
+                    network.send(session.receive(delivery.transmit.bytes, from: delivery.from, now: now), from: serverAddress, now: now, media: false)
+                } else if let client = clients.first(where: { $0.address == delivery.transmit.to }) {
+                    network.send(client.peer.receive(delivery.transmit.bytes, from: delivery.from, now: now), from: client.address, now: now, media: false)
+                }
+            }
+            for client in clients {
+                network.send(client.peer.handleTimeout(now: now), from: client.address, now: now, media: false)
+            }
+            for session in sessions.values {
+                network.send(session.handleTimeout(now: now), from: serverAddress, now: now, media: false)
+            }
+            guard now >= nextFrame else { continue }
+            nextFrame += 0.02
+            for (index, client) in clients.enumerated() {
+                let pcm = (0..<960).map { i -> Int16 in
+                    Int16(8000 * sin(phase[index] + 2 * .pi * tones[index] * Double(i) / 48000))
+                }
+                phase[index] += 2 * .pi * tones[index] * 960 / 48000
+                if let transmit = client.peer.send(opus: try client.encoder.encode(pcm: pcm)) {
+                    network.send([transmit], from: client.address, now: now, media: true)
+                }
+                if let frame = client.peer.nextAudioFrame(now: now) { received[index] += frame }
+            }
+            network.send(room.tick(now: now), from: serverAddress, now: now, media: true)
+        }
+        for client in clients { XCTAssertTrue(client.peer.isConnected) }
+        return received
+    }
+
+    /// Routes a first STUN check by the ufrag in its USERNAME, as mediad does.
+    private func isStunFor(_ session: ServerSession, _ bytes: [UInt8]) -> Bool {
+        guard let message = try? StunMessage(parsing: bytes), let username = message.attribute(StunUsername.self)?.value else { return false }
+        return username.hasPrefix(session.localUfrag + ":")
+    }
+
+    func assertEachHearsTheOthers(_ received: [[Int16]], file: StaticString = #filePath, line: UInt = #line) {
+        for (index, samples) in received.enumerated() {
+            XCTAssertGreaterThan(samples.count, 48000 * 2, "peer \(index) received too little audio", file: file, line: line)
+            let window = Array(samples.suffix(48000 * 2))
+            let own = Goertzel.level(window, frequency: tones[index])
+            for (other, tone) in tones.enumerated() where other != index {
+                let heard = Goertzel.level(window, frequency: tone)
+                print("peer \(index) hears \(tone) Hz at \(heard) dB; own \(tones[index]) Hz at \(own) dB")
+                XCTAssertGreaterThan(heard, own + 20, "peer \(index): \(tone) Hz at \(heard) dB vs own \(own) dB", file: file, line: line)
+                XCTAssertGreaterThan(heard, -40, "peer \(index) barely hears \(tone) Hz", file: file, line: line)
+            }
+        }
+    }
+
+    func testThreePeersHearEachOtherButNotThemselves() throws {
+        let started = Date()
+        assertEachHearsTheOthers(try runCall(lossRate: 0, maxExtraDelay: 0))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4.0, "the in-memory call runs faster than real time")
+    }
+
+    func testTonesSurviveTenPercentLossAndReordering() throws {
+        assertEachHearsTheOthers(try runCall(lossRate: 0.1, maxExtraDelay: 0.03))
+    }
+}
+
+/// Level of one frequency, in dB relative to full scale.
+enum Goertzel {
+    static func level(_ samples: [Int16], frequency: Double, rate: Double = 48000) -> Double {
+        let coefficient = 2 * cos(2 * .pi * frequency / rate)
+        var s1 = 0.0, s2 = 0.0
+        for sample in samples {
+            let s0 = Double(sample) / 32768 + coefficient * s1 - s2
+            s2 = s1
+            s1 = s0
+        }
+        let power = s1 * s1 + s2 * s2 - coefficient * s1 * s2
+        let amplitude = 2 * sqrt(max(power, 0)) / Double(samples.count)
+        return 20 * log10(amplitude + 1e-12)
+    }
+}
+
+import Foundation
