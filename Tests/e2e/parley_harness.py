@@ -99,6 +99,14 @@ class Cluster:
         self.services.append(service)
         return service
 
+    def start_process(self, name, args, extra_env=None):
+        """Any other process (coturn, …) that `stop()` must also end."""
+        env = dict(self.env)
+        env.update(extra_env or {})
+        service = Service(name, args, env, os.path.join(self.dir, name + ".log"))
+        self.services.append(service)
+        return service
+
     def start_mediad(self, index):
         udp = free_port(socket.SOCK_DGRAM)
         http = free_port()
