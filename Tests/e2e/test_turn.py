@@ -107,3 +107,55 @@ def assert_coturn_relayed_to(turn, media_addresses, users):
         assert any(f":{user}>" in l and "ALLOCATE processed, success" in l for l in log.splitlines()), (user, log[-3000:])
     for host, port in media_addresses:
         assert f"peer {host}:{port} " in log, (host, port, log[-3000:])
+
+
+def test_join_hands_out_coturn_credentials_and_relayed_participants_talk(cluster_factory):
+    """The whole path: roomd's join response carries coturn REST-API credentials;
+    two relay-only aiortc participants join through signald and hear each other."""
+    import base64
+    import hashlib
+    import hmac
+
+    cluster = cluster_factory()
+    turn = Coturn(cluster, SECRET)
+    cluster.env.update({"ROOMD_TURN_URLS": turn.url, "ROOMD_TURN_SECRET": SECRET})
+    cluster.start()
+    room = cluster.create_room("relayed")
+
+    join = cluster.join(room["id"], "ada")
+    turn_servers = [s for s in join["iceServers"] if any(u.startswith("turn:") for u in s["urls"])]
+    assert len(turn_servers) == 1 and turn_servers[0]["urls"] == [turn.url], join["iceServers"]
+    server = turn_servers[0]
+    expiry, participant = server["username"].split(":", 1)
+    assert participant == join["participantId"], server
+    # Expiry = the token's expiry (ROOMD_TOKEN_TTL, 600 s by default).
+    assert abs(int(expiry) - (time.time() + 600)) < 30, (expiry, time.time())
+    expected = base64.b64encode(hmac.new(SECRET.encode(), server["username"].encode(), hashlib.sha1).digest()).decode()
+    assert server["credential"] == expected, server
+    kind, attrs = turn.allocate(server["username"], server["credential"])
+    assert kind == SUCCESS, (hex(kind), error_code(attrs))
+    kind, attrs = turn.allocate(server["username"], server["credential"][:-4] + "AAA=")
+    assert kind == ERROR and error_code(attrs) == 401, (hex(kind), error_code(attrs))
+
+    async def scenario():
+        ada = Peer(cluster, room["id"], "ada", 440, ice_servers=join["iceServers"], relay_only=True)
+        bob_join = await asyncio.to_thread(cluster.join, room["id"], "bob")
+        bob = Peer(cluster, room["id"], "bob", 660, ice_servers=bob_join["iceServers"], relay_only=True)
+        try:
+            await ada.join(join)
+            await bob.join(bob_join)
+            assert " typ relay" in ada.pc.localDescription.sdp and " typ host" not in ada.pc.localDescription.sdp
+            await asyncio.sleep(3)
+            ada_hears, bob_hears = await hear([ada.recorder, bob.recorder])
+            print(f"ada hears 660 Hz at {ada_hears[660]:.1f} dB (own {ada_hears[440]:.1f}); "
+                  f"bob hears 440 Hz at {bob_hears[440]:.1f} dB (own {bob_hears[660]:.1f})")
+            assert ada_hears[660] > -40 and ada_hears[660] > ada_hears[440] + 20, ada_hears
+            assert bob_hears[440] > -40 and bob_hears[440] > bob_hears[660] + 20, bob_hears
+            pairs = [assert_relayed(p.pc, turn, p.name) for p in (ada, bob)]
+            return [ada.participant_id, bob.participant_id], {remote for _, _, remote in pairs}
+        finally:
+            await ada.close()
+            await bob.close()
+
+    participant_ids, media_addresses = asyncio.run(scenario())
+    assert_coturn_relayed_to(turn, media_addresses, users=participant_ids)
