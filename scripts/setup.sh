@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libopus-dev libsrtp2-dev libssl-dev libsqlite3-dev pkg-config python3-venv sox iproute2 procps curl docker-compose coturn)
-if [[ "${PARLEY_WITH_BROWSER:-0}" == "1" ]]; then APT_PACKAGES+=(chromium); fi
+APT_PACKAGES=(libopus-dev libsrtp2-dev libssl-dev libsqlite3-dev pkg-config python3-venv sox iproute2 procps curl chromium docker-compose coturn)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -110,7 +110,7 @@ def test_signalling_errors(cluster_factory):
             await ws.send("not json")
             assert json.loads(await ws.recv())["code"] == "invalid_json"
             await ws.send(json.dumps({"type": "ping"}))
-            assert json.loads(await ws.recv())["type"] == "pong"
+            assert json.loads(await ws.recv())["code"] == "not_joined", "anything but join before join"
             await ws.send(json.dumps({"type": "join", "token": "garbage"}))
             error = json.loads(await ws.recv())
             assert error["type"] == "error" and error["code"] == "invalid_token", error
@@ -121,6 +121,14 @@ def test_signalling_errors(cluster_factory):
         async with websockets.connect(cluster.signal_url) as a, websockets.connect(cluster.signal_url) as b:
             await a.send(json.dumps({"type": "join", "token": first["token"]}))
             assert json.loads(await a.recv())["type"] == "joined"
+            await a.send(json.dumps({"type": "ping"}))
+            assert json.loads(await a.recv())["type"] == "pong"
+            await a.send(json.dumps({"type": "offer", "sdp": "garbage"}))
+            assert json.loads(await a.recv())["code"] == "invalid_sdp"
+            await a.send(json.dumps({"type": "dance"}))
+            assert json.loads(await a.recv())["code"] == "unknown_type"
+            await a.send(b"\x00binary")
+            assert json.loads(await a.recv())["code"] == "binary_not_supported"
             await b.send(json.dumps({"type": "join", "token": body["token"]}))
             assert json.loads(await b.recv())["code"] == "room_full"
             status, again = cluster.api("POST", f"/v1/rooms/{room['id']}/join", {"displayName": "three"})

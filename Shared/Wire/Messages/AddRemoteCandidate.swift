@@ -1,6 +1,6 @@
 /// signald → mediad: a trickled client candidate; nil or "" ends the candidates.
 /// ICE-lite answers checks from any address, so this is informational.
-public struct AddRemoteCandidate: WireRequest {
+public struct AddRemoteCandidate: WireRequest, Equatable {
     public static let method = "session.candidate"
     public typealias Reply = WireAck
 

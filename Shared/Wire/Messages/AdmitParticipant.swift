@@ -1,7 +1,7 @@
 /// signald → roomd, on a signalling `join`: validates the token, checks the room has
 /// space, counts the participant in, and says which mediad hosts the room.
 /// Errors: `invalid_token`, `token_expired`, `room_not_found`, `room_full`, `no_media_server`.
-public struct AdmitParticipant: WireRequest {
+public struct AdmitParticipant: WireRequest, Equatable {
     public static let method = "participant.admit"
     public typealias Reply = Admission
 

@@ -1,5 +1,5 @@
 /// signald → mediad: end a participant's media session (sends RTCP BYE).
-public struct CloseMediaSession: WireRequest {
+public struct CloseMediaSession: WireRequest, Equatable {
     public static let method = "session.close"
     public typealias Reply = WireAck
 

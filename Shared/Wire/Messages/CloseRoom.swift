@@ -1,5 +1,5 @@
 /// roomd → signald: the room was deleted; everyone gets `room-closed`.
-public struct CloseRoom: WireEvent {
+public struct CloseRoom: WireEvent, Equatable {
     public static let name = "command.close-room"
 
     public var roomId: String

@@ -1,6 +1,6 @@
 /// signald → mediad: a participant's offer; mediad creates (or replaces) its session
 /// in the room and answers. Errors: `invalid_sdp`, `no_usable_audio`, `at_capacity`.
-public struct CreateMediaSession: WireRequest {
+public struct CreateMediaSession: WireRequest, Equatable {
     public static let method = "session.create"
     public typealias Reply = MediaSessionAnswer
 

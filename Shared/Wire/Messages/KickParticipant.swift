@@ -1,5 +1,5 @@
 /// roomd → signald: an admin removed a participant; its token is already revoked.
-public struct KickParticipant: WireEvent {
+public struct KickParticipant: WireEvent, Equatable {
     public static let name = "command.kick"
 
     public var roomId: String

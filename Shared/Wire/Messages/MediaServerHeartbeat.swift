@@ -1,5 +1,5 @@
 /// mediad → roomd, periodically: still alive, and its current load.
-public struct MediaServerHeartbeat: WireEvent {
+public struct MediaServerHeartbeat: WireEvent, Equatable {
     public static let name = "mediaserver.heartbeat"
 
     public var id: String

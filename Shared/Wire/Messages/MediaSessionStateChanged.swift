@@ -1,5 +1,5 @@
 /// mediad → signald (the connection that created the session): connectivity changed.
-public struct MediaSessionStateChanged: WireEvent {
+public struct MediaSessionStateChanged: WireEvent, Equatable {
     public static let name = "session.state"
 
     public enum State: String, Codable, Sendable {

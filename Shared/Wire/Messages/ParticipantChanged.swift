@@ -1,5 +1,5 @@
 /// signald → roomd: live state changed (self-mute, talking), so REST answers stay live.
-public struct ParticipantChanged: WireEvent {
+public struct ParticipantChanged: WireEvent, Equatable {
     public static let name = "participant.changed"
 
     public var roomId: String

@@ -1,5 +1,5 @@
 /// signald → roomd: a participant's signalling session ended (left, dropped, kicked).
-public struct ParticipantLeft: WireEvent {
+public struct ParticipantLeft: WireEvent, Equatable {
     public static let name = "participant.left"
 
     public var roomId: String

@@ -1,5 +1,5 @@
 /// mediad → signald: talking detection changed for a participant.
-public struct ParticipantTalking: WireEvent {
+public struct ParticipantTalking: WireEvent, Equatable {
     public static let name = "session.talking"
 
     public var roomId: String

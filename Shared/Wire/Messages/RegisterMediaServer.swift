@@ -1,5 +1,5 @@
 /// mediad → roomd, on every (re)connect: announces the instance and the rooms it still hosts.
-public struct RegisterMediaServer: WireRequest {
+public struct RegisterMediaServer: WireRequest, Equatable {
     public static let method = "mediaserver.register"
     public typealias Reply = RegisterMediaServerReply
 

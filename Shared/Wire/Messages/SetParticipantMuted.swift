@@ -1,5 +1,5 @@
 /// roomd → signald: an admin muted or unmuted a participant over REST.
-public struct SetParticipantMuted: WireEvent {
+public struct SetParticipantMuted: WireEvent, Equatable {
     public static let name = "command.mute"
 
     public var roomId: String

@@ -1,5 +1,5 @@
 /// signald → mediad: leave the participant out of (or back in) the mix.
-public struct SetSessionMuted: WireRequest {
+public struct SetSessionMuted: WireRequest, Equatable {
     public static let method = "session.mute"
     public typealias Reply = WireAck
 

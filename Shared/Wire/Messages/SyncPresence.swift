@@ -1,6 +1,6 @@
 /// signald → roomd, on every (re)connect: who is in which room, so a restarted
 /// roomd learns the live participants again.
-public struct SyncPresence: WireRequest {
+public struct SyncPresence: WireRequest, Equatable {
     public static let method = "participant.sync"
     public typealias Reply = WireAck
 
