@@ -26,13 +26,21 @@ def server_by_port(servers, port):
     return matches[0]
 
 
-async def assert_call_works(peers):
-    started = time.monotonic()
-    await asyncio.sleep(2)
+async def assert_call_works(peers, window=2.0, attempts=4):
+    """Each peer hears the other's tone (and not its own) in some `window` of
+    audio within `attempts` windows: a loaded CI machine may starve the test's
+    event loop for a moment, which shows up as a gap, not as a broken call."""
     for name, peer in peers.items():
-        levels = tone_levels(peer.recorder.samples_since(started), list(TONES.values()))
         other = TONES["bob" if name == "ada" else "ada"]
-        print(f"{name}: hears {other} Hz at {levels[other]:.1f} dB, own {TONES[name]} Hz at {levels[TONES[name]]:.1f} dB")
+        for attempt in range(attempts):
+            started = time.monotonic()
+            await asyncio.sleep(window)
+            levels = tone_levels(peer.recorder.samples_since(started), list(TONES.values()))
+            print(f"{name}: hears {other} Hz at {levels[other]:.1f} dB, own {TONES[name]} Hz at {levels[TONES[name]]:.1f} dB")
+            if levels[other] > -40 and levels[other] > levels[TONES[name]] + 20:
+                break
+            chunks = [(round(at - started, 2), round(float(abs(c).max()), 3)) for at, c in peer.recorder.chunks if at >= started]
+            print(f"{name}: received frames (t, peak) in the window: {chunks[::10]}; ice {peer.pc.iceConnectionState}")
         assert levels[other] > -40 and levels[other] > levels[TONES[name]] + 20, (name, levels)
 
 
@@ -63,7 +71,7 @@ def test_rooms_spread_over_three_instances_and_fail_over_when_one_dies(cluster_f
         try:
             for peer in peers.values():
                 await peer.join()
-            await asyncio.sleep(2)
+            await asyncio.sleep(3)
             await assert_call_works(peers)
             port = answer_port(peers["ada"])
             assert answer_port(peers["bob"]) == port
@@ -96,7 +104,7 @@ def test_rooms_spread_over_three_instances_and_fail_over_when_one_dies(cluster_f
             new_home = server_by_port(cluster.media_servers(), new_port)
             assert new_home["id"] in survivors and new_home["healthy"], new_home
             print(f"rejoined on {new_home['id']} ({time.monotonic() - killed_at:.2f} s after the kill)")
-            await asyncio.sleep(2)
+            await asyncio.sleep(3)
             await assert_call_works(rejoined)
             wait_until(lambda: len(cluster.participants(room)) == 2, timeout=5, what="two participants after rejoin")
         finally:
