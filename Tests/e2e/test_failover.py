@@ -6,6 +6,8 @@ import asyncio
 import signal
 import time
 
+import pytest
+
 from aiortc_peer import Peer, tone_levels
 from parley_harness import wait_until
 
@@ -117,3 +119,38 @@ def test_rooms_spread_over_three_instances_and_fail_over_when_one_dies(cluster_f
     assert extra
     final = {s["id"]: s for s in cluster.media_servers()}
     assert sum(s["rooms"] for s in final.values() if s["healthy"]) == 9, final
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "roomd bug: MediaServerRegistry.heartbeat() drops heartbeats from an instance marked lost "
+    "(Services/roomd/Lib/Live/MediaServerRegistry.swift), and the heartbeat is a one-way notify, so a mediad that "
+    "stalled past staleAfter and resumed, on a still-open Wire connection, never re-registers and stays unhealthy "
+    "until it restarts. Remove this marker when fixed."))
+def test_a_hung_mediad_is_dropped_by_heartbeat_and_comes_back(cluster_factory):
+    """SIGSTOP (a hung process keeps its sockets open): roomd notices the stale
+    heartbeat and moves its rooms; after SIGCONT the instance is healthy again
+    and takes new rooms."""
+    cluster = cluster_factory(mediads=2, mediad_ranges=True).start()
+    rooms = [cluster.create_room(f"room-{i}") for i in range(4)]
+    assert rooms
+    servers = {s["id"]: s for s in cluster.media_servers()}
+    assert all(s["rooms"] == 2 for s in servers.values()), servers
+    hung_id = sorted(servers)[0]
+    hung = next(m for m in cluster.mediads if m.proc.pid == int(hung_id.rsplit("-", 1)[1]))
+    hung.signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        wait_until(lambda: not {s["id"]: s for s in cluster.media_servers()}[hung_id]["healthy"],
+                   timeout=10, what="the hung instance to turn unhealthy")
+        print(f"unhealthy after {time.monotonic() - started:.1f} s")
+        wait_until(lambda: [s["rooms"] for s in cluster.media_servers() if s["healthy"]] == [4],
+                   timeout=5, what="the hung instance's rooms to move to the live one")
+        print(f"rooms moved after {time.monotonic() - started:.1f} s")
+    finally:
+        hung.signal(signal.SIGCONT)
+    wait_until(lambda: {s["id"]: s for s in cluster.media_servers()}[hung_id]["healthy"],
+               timeout=15, what="the resumed instance to be healthy again")
+    cluster.create_room("after-resume")
+    servers = {s["id"]: s for s in cluster.media_servers()}
+    print(servers)
+    assert servers[hung_id]["rooms"] >= 1, ("the resumed instance takes no new rooms", servers)
