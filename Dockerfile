@@ -47,4 +47,7 @@ WORKDIR /app
 # directories, so they start out owned by the parley user.
 VOLUME ["/app/data", "/run/parley"]
 EXPOSE 8080 8081
+# Finds the port the service in this container listens on (mediad binds the
+# first free one of its MEDIAD_HTTP range) and asks its /healthz.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["parley-healthcheck"]
 CMD ["roomd"]
