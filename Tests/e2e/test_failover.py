@@ -6,7 +6,6 @@ import asyncio
 import signal
 import time
 
-import pytest
 
 from aiortc_peer import Peer, tone_levels
 from parley_harness import wait_until
@@ -121,11 +120,6 @@ def test_rooms_spread_over_three_instances_and_fail_over_when_one_dies(cluster_f
     assert sum(s["rooms"] for s in final.values() if s["healthy"]) == 9, final
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "roomd bug: MediaServerRegistry.heartbeat() drops heartbeats from an instance marked lost "
-    "(Services/roomd/Lib/Live/MediaServerRegistry.swift), and the heartbeat is a one-way notify, so a mediad that "
-    "stalled past staleAfter and resumed, on a still-open Wire connection, never re-registers and stays unhealthy "
-    "until it restarts. Remove this marker when fixed."))
 def test_a_hung_mediad_is_dropped_by_heartbeat_and_comes_back(cluster_factory):
     """SIGSTOP (a hung process keeps its sockets open): roomd notices the stale
     heartbeat and moves its rooms; after SIGCONT the instance is healthy again
