@@ -521,8 +521,6 @@ def test_no_token_in_any_log_and_sockets_are_private(cluster):
         assert mode & 0o077 == 0, (name, oct(mode))
 
 
-@pytest.mark.xfail(reason="roomd has no per-address/per-room join rate limit yet (issue 7: 429 on join floods)",
-                   strict=False)
 def test_pin_guessing_is_rate_limited(cluster):
     room = cluster.create_room("brute", pin="271828")
     statuses = []
