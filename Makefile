@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: run test setup build build-release unit-test e2e-test clean
+.PHONY: run test setup build build-release unit-test e2e-test clean bench
 
 setup:
 	@scripts/setup.sh
@@ -34,3 +34,13 @@ test: unit-test e2e-test
 
 clean:
 	rm -rf .build test-output
+
+## Benchmarks (prints tables, asserts nothing; not part of `make test`): release builds
+## in their own scratch path, mediad pinned to core 1, load generator on core 0.
+BENCH_SCRATCH ?= .build-perf
+BENCH_ARGS ?=
+bench: setup
+	@echo "==> release builds for benchmarks ($(BENCH_SCRATCH))"
+	for product in loadgen roomd signald mediad; do \
+		$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product $$product || exit 1; done
+	python3 Tools/bench/bench.py "$$($(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --show-bin-path)" $(BENCH_ARGS)
