@@ -7,7 +7,7 @@ import signal
 import time
 
 
-from aiortc_peer import Peer, tone_levels
+from aiortc_peer import AUDIBLE_DB, Peer, tone_levels
 from parley_harness import wait_until
 
 TONES = {"ada": 440, "bob": 660}
@@ -38,11 +38,11 @@ async def assert_call_works(peers, window=2.0, attempts=4):
             await asyncio.sleep(window)
             levels = tone_levels(peer.recorder.samples_since(started), list(TONES.values()))
             print(f"{name}: hears {other} Hz at {levels[other]:.1f} dB, own {TONES[name]} Hz at {levels[TONES[name]]:.1f} dB")
-            if levels[other] > -40 and levels[other] > levels[TONES[name]] + 20:
+            if levels[other] > AUDIBLE_DB and levels[other] > levels[TONES[name]] + 20:
                 break
             chunks = [(round(at - started, 2), round(float(abs(c).max()), 3)) for at, c in peer.recorder.chunks if at >= started]
             print(f"{name}: received frames (t, peak) in the window: {chunks[::10]}; ice {peer.pc.iceConnectionState}")
-        assert levels[other] > -40 and levels[other] > levels[TONES[name]] + 20, (name, levels)
+        assert levels[other] > AUDIBLE_DB and levels[other] > levels[TONES[name]] + 20, (name, levels)
 
 
 def test_rooms_spread_over_three_instances_and_fail_over_when_one_dies(cluster_factory):

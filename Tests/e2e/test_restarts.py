@@ -137,7 +137,8 @@ def test_mediad_sigterm_ends_sessions_cleanly(cluster_factory):
             for peer, mark in zip(peers, marks):
                 error = await peer.wait_for("error", start=mark, timeout=10)
                 print(f"{peer.name} got error {error['code']}")
-                assert error["code"] in ("media_server_lost", "media_session_closed", "media_closed"), error
+                # Whichever reaches signald first: mediad's own goodbye or roomd noticing it left.
+                assert error["code"] in ("media_server_shutdown", "media_server_lost"), error
 
             def ended(peer):
                 return peer.pc.connectionState in ("closed", "failed", "disconnected")

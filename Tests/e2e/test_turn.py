@@ -8,7 +8,7 @@ import pytest
 from aiortc import RTCConfiguration, RTCIceServer, RTCIceTransportPolicy, RTCPeerConnection, RTCSessionDescription
 
 import aiortc_peer  # noqa: F401  (patches aioice to gather 127.0.0.1)
-from aiortc_peer import Peer, Recorder, ToneTrack, local_candidate_types, selected_pair, tone_levels
+from aiortc_peer import AUDIBLE_DB, Peer, Recorder, ToneTrack, local_candidate_types, selected_pair, tone_levels
 from coturn import TURNSERVER, Coturn
 from stun import error_code, turn_rest_credentials
 from wire_client import WireClient
@@ -85,8 +85,8 @@ def test_mediad_takes_media_relayed_through_coturn(cluster_factory):
             await asyncio.sleep(2)
             alice, bob = await hear([peers[0][2], peers[1][2]])
             print(f"alice hears 660 Hz at {alice[660]:.1f} dB (own {alice[440]:.1f}); bob hears 440 Hz at {bob[440]:.1f} dB (own {bob[660]:.1f})")
-            assert alice[660] > -40 and alice[660] > alice[440] + 20, alice
-            assert bob[440] > -40 and bob[440] > bob[660] + 20, bob
+            assert alice[660] > AUDIBLE_DB and alice[660] > alice[440] + 20, alice
+            assert bob[440] > AUDIBLE_DB and bob[440] > bob[660] + 20, bob
             for name, pc, _ in peers:
                 pairs.append(assert_relayed(pc, turn, name))
                 print(name, pairs[-1])
@@ -149,8 +149,8 @@ def test_join_hands_out_coturn_credentials_and_relayed_participants_talk(cluster
             ada_hears, bob_hears = await hear([ada.recorder, bob.recorder])
             print(f"ada hears 660 Hz at {ada_hears[660]:.1f} dB (own {ada_hears[440]:.1f}); "
                   f"bob hears 440 Hz at {bob_hears[440]:.1f} dB (own {bob_hears[660]:.1f})")
-            assert ada_hears[660] > -40 and ada_hears[660] > ada_hears[440] + 20, ada_hears
-            assert bob_hears[440] > -40 and bob_hears[440] > bob_hears[660] + 20, bob_hears
+            assert ada_hears[660] > AUDIBLE_DB and ada_hears[660] > ada_hears[440] + 20, ada_hears
+            assert bob_hears[440] > AUDIBLE_DB and bob_hears[440] > bob_hears[660] + 20, bob_hears
             pairs = [assert_relayed(p.pc, turn, p.name) for p in (ada, bob)]
             return [ada.participant_id, bob.participant_id], {remote for _, _, remote in pairs}
         finally:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from aiortc_peer import Peer, tone_levels
+from aiortc_peer import AUDIBLE_DB, Peer, tone_levels
 from browser import Chromium, NetNamespace, make_tone_wav, netns_permitted
 from parley_harness import wait_until
 
@@ -121,7 +121,7 @@ def test_browser_joins_and_exchanges_audio_with_aiortc(web):
                                    what="ada in the page's participant list")
             await asyncio.sleep(2)
             levels = await hear(peer)
-            assert levels[600] > -40, ("aiortc does not hear the browser", levels)
+            assert levels[600] > AUDIBLE_DB, ("aiortc does not hear the browser", levels)
             await assert_browser_receives(browser)
         finally:
             await peer.close()
@@ -141,7 +141,7 @@ def test_two_browsers_hear_each_other(web):
             await listener.join()
             await asyncio.sleep(2)
             levels = await hear(listener)
-            assert levels[600] > -40 and levels[750] > -40, ("the third participant does not hear both browsers", levels)
+            assert levels[600] > AUDIBLE_DB and levels[750] > AUDIBLE_DB, ("the third participant does not hear both browsers", levels)
             # Each browser receives a mix with energy in it (the other browser and the aiortc tone).
             await assert_browser_receives(first)
             await assert_browser_receives(second)
@@ -166,7 +166,7 @@ def test_mute_silences_and_leave_removes(web):
             browser_id = await browser.evaluate("voiceClient.participantId")
             await asyncio.sleep(2)
             before = await hear(peer)
-            assert before[600] > -40, ("aiortc does not hear the browser before mute", before)
+            assert before[600] > AUDIBLE_DB, ("aiortc does not hear the browser before mute", before)
 
             mark = len(peer.events)
             await browser.evaluate("document.getElementById('mute').click()")
