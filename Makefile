@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build soak
+.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build soak bench
 
 setup:
 	@scripts/setup.sh
@@ -60,3 +60,13 @@ fuzz: fuzz-build
 ## 50 aiortc participants in 5 rooms for SOAK_MINUTES (default 30) on release binaries; not part of `make test`.
 soak: build-release
 	PARLEY_BIN="$$($(SWIFT) build -c release --show-bin-path)" .venv/bin/python Tools/soak.py
+
+## Benchmarks (prints tables, asserts nothing; not part of `make test`): release builds
+## in their own scratch path, mediad pinned to core 1, load generator on core 0.
+BENCH_SCRATCH ?= .build-perf
+BENCH_ARGS ?=
+bench: setup
+	@echo "==> release builds for benchmarks ($(BENCH_SCRATCH))"
+	for product in loadgen roomd signald mediad; do \
+		$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product $$product || exit 1; done
+	python3 Tools/bench/bench.py "$$($(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --show-bin-path)" $(BENCH_ARGS)

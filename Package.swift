@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "roomd", targets: ["roomd"]),
         .executable(name: "signald", targets: ["signald"]),
         .executable(name: "mediad", targets: ["mediad"]),
+        // Performance tooling (load generator).
+        .executable(name: "loadgen", targets: ["loadgen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -101,6 +103,14 @@ let package = Package(
         ], swiftSettings: swift5),
         .testTarget(name: "MediaServerTests", dependencies: ["MediaServer", "MediaCore", "Wire"] + nio,
                     swiftSettings: swift5),
+
+        // ---- Performance tooling: load generator (Tools/loadgen) ----
+        .executableTarget(name: "loadgen", dependencies: ["MediaCore",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ] + nio, path: "Tools/loadgen", swiftSettings: swift5),
+        // ---- end performance tooling ----
     ]
 )
 

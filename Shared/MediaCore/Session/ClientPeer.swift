@@ -6,6 +6,10 @@ public final class ClientPeer {
     public private(set) var isConnected = false
     public private(set) var failure: SessionEvent?
     public var dropOutgoingDtls = false
+    /// Sees every decrypted RTP packet with its arrival time (load generator statistics).
+    public var onRtp: ((RtpPacket, Double) -> Void)?
+    /// False when nobody calls `nextAudioFrame`: packets then skip the jitter buffer.
+    public var buffersAudio = true
 
     private let localUfrag: String
     private let localPassword: String
@@ -83,7 +87,8 @@ public final class ClientPeer {
             return datagrams.map { Transmit(bytes: $0, to: serverAddress) }
         case .rtp, .rtcp:
             if case .rtp(let plain) = transport.unprotect(bytes), let packet = try? RtpPacket(parsing: plain) {
-                _ = receiver?.receive(packet, now: now)
+                onRtp?(packet, now)
+                if buffersAudio { _ = receiver?.receive(packet, now: now) }
             }
             return []
         default:

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Parley benchmarks: prints tables (figures, not assertions).
+
+    python3 Tools/bench/bench.py BIN_DIR [--quick] [--only meeting,townhall,storm] [--markdown FILE]
+
+mediad runs pinned to core 1 (`taskset -c 1`, MEDIAD_THREADS=1); roomd, signald
+and the load generator share core 0. Every run uses a fresh cluster, so mediad's
+RSS growth is the cost of that run's participants.
+"""
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from cluster import Cluster, run_loadgen  # noqa: E402
+
+MEDIAD_CORE, GEN_CORE = "1", "0"
+
+
+def raise_socket_buffers():
+    # mediad asks for a 4 MB receive buffer; the kernel caps it at rmem_max.
+    try:
+        with open("/proc/sys/net/core/rmem_max") as f:
+            current = int(f.read())
+        if current < 8 << 20:
+            with open("/proc/sys/net/core/rmem_max", "w") as f:
+                f.write(str(8 << 20))
+            print(f"net.core.rmem_max raised {current} -> {8 << 20}")
+    except OSError as error:
+        print(f"note: could not raise net.core.rmem_max ({error}); large runs may drop at the socket")
+
+
+def one_run(bin_dir, args, label, window, timeout=240):
+    cluster = Cluster(bin_dir, MEDIAD_CORE, GEN_CORE).start()
+    try:
+        summary = run_loadgen(bin_dir, cluster, GEN_CORE,
+                              args + ["--duration", window, "--label", label], timeout)
+        if summary is None:
+            print(cluster.tail("mediad"))
+        return summary
+    finally:
+        cluster.cleanup()
+
+
+def passes(s):
+    return (s is not None and s["failed"] == 0 and s["latePercent"] <= 1.0
+            and s.get("lateTicks", 0) == 0)
+
+
+def fmt(v, spec):
+    return "n/a" if v is None else format(v, spec)
+
+
+def row(s, n):
+    if s is None:
+        return f"| {n} | run failed | | | | | | | | |"
+    lat50 = s.get("latencyP50")
+    lat99 = s.get("latencyP99")
+    return (f"| {n} | {s['connected']} | {s['latePercent']:.2f} | {s['lossPercent']:.2f} | {int(s.get('lateTicks', 0))} "
+            f"| {fmt(s.get('tickSeconds', 0) / max(1, s.get('ticks', 1)) * 1000, '.2f')} "
+            f"| {fmt(s.get('cpuMicrosPerParticipantFrame'), '.1f')} "
+            f"| {fmt(s.get('mediadRssGrowthKB', 0) / max(1, s['connected']), '.0f')} "
+            f"| {fmt(lat50 and lat50 * 1000, '.1f')} / {fmt(lat99 and lat99 * 1000, '.1f')} "
+            f"| {100 * s.get('generatorCpuSeconds', 0) / s['windowSeconds']:.0f}% / {s['generatorLagP99ms']} ms |")
+
+
+HEADER = ("| N | connected | late % | missing % | late ticks | mean tick ms | mediad µs/participant/frame "
+          "| RSS KB/participant | latency p50/p99 ms | generator CPU / lag p99 |\n"
+          "|---|---|---|---|---|---|---|---|---|---|")
+
+
+def meeting(bin_dir, steps, window, out):
+    out.append("### (a) meeting — rooms of 10, 2 talking (mediad on one core)\n")
+    out.append(HEADER)
+    best, results = None, {}
+    for n in steps:
+        print(f"  meeting N={n} ...", flush=True)
+        s = one_run(bin_dir, ["--rooms", n // 10, "--participants-per-room", 10, "--talkers", 2,
+                              "--ramp", 100, "--listeners-measuring", 1], f"meeting-{n}", window)
+        results[n] = s
+        out.append(row(s, n))
+        print("   ", out[-1], flush=True)
+        if passes(s):
+            best = n
+        elif n >= 200:
+            break
+    out.append(f"\n**Largest passing meeting load: {best} participants** (pass = no failed joins, ≤ 1% late packets, no late mixer tick).\n")
+    return best, results
+
+
+def townhall(bin_dir, steps, window, out):
+    out.append("### (b) town hall — one room, 3 talking, N listeners\n")
+    out.append(HEADER)
+    best = None
+    for n in steps:
+        print(f"  town hall listeners={n} ...", flush=True)
+        s = one_run(bin_dir, ["--rooms", 1, "--participants-per-room", n + 3, "--talkers", 3,
+                              "--ramp", 150, "--listeners-measuring", 3], f"townhall-{n}", window)
+        out.append(row(s, n))
+        print("   ", out[-1], flush=True)
+        if passes(s):
+            best = n
+        else:
+            break
+    out.append(f"\n**Largest passing town hall: {best} listeners** (roomd caps a room at 1,000 participants).\n")
+    return best
+
+
+def storm(bin_dir, rates, n, out):
+    out.append(f"### (c) join storm — {n} participants in rooms of 10, joins started at the given rate\n")
+    out.append("| ramp /s | connected | failed | achieved joins/s | join→media p50 ms | p99 ms |\n|---|---|---|---|---|---|")
+    best = None
+    for rate in rates:
+        print(f"  join storm ramp={rate}/s ...", flush=True)
+        s = one_run(bin_dir, ["--rooms", n // 10, "--participants-per-room", 10, "--talkers", 2,
+                              "--ramp", rate, "--listeners-measuring", 0], f"storm-{rate}", "2")
+        if s is None:
+            out.append(f"| {rate} | run failed | | | | |")
+            continue
+        out.append(f"| {rate} | {s['connected']} | {s['failed']} | {s['joinsPerSecond']:.1f} "
+                   f"| {s['joinP50'] * 1000:.0f} | {s['joinP99'] * 1000:.0f} |")
+        print("   ", out[-1], flush=True)
+        if s["failed"] == 0 and s["joinP99"] < 2.0:
+            best = max(best or 0, s["joinsPerSecond"])
+    out.append(f"\n**Sustained join rate: {fmt(best, '.0f')} joins/s** (all joined, p99 join→media < 2 s).\n")
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bin")
+    parser.add_argument("--quick", action="store_true", help="short windows, fewer steps")
+    parser.add_argument("--only", default="meeting,townhall,storm")
+    parser.add_argument("--markdown", help="also write the tables to this file")
+    args = parser.parse_args()
+    only = args.only.split(",")
+    raise_socket_buffers()
+    window = "5" if args.quick else "10"
+    out = []
+    started = time.monotonic()
+    if "meeting" in only:
+        steps = [10, 50, 100, 200] + ([] if args.quick else [300, 400, 500, 600, 800])
+        best, results = meeting(args.bin, steps, window, out)
+        out.append("### (d)/(e) mediad cost per participant (meeting load)\n")
+        out.append("| N | mediad CPU % of a core | µs per participant per 20 ms frame | RSS growth KB per participant |\n|---|---|---|---|")
+        for n in (10, 50, 100, 200):
+            s = results.get(n)
+            if s:
+                out.append(f"| {n} | {100 * s.get('mediadCpuSeconds', 0) / s['windowSeconds']:.1f} "
+                           f"| {fmt(s.get('cpuMicrosPerParticipantFrame'), '.1f')} "
+                           f"| {s.get('mediadRssGrowthKB', 0) / max(1, s['connected']):.0f} |")
+        out.append("")
+    if "townhall" in only:
+        townhall(args.bin, [100, 250, 500] + ([] if args.quick else [750, 997]), window, out)
+    if "storm" in only:
+        storm(args.bin, [50, 100, 200] + ([] if args.quick else [400]), 300, out)
+    text = "\n".join(out)
+    print("\n" + text)
+    print(f"\n(total {time.monotonic() - started:.0f} s)")
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// `loadgen`: synthetic participants joining Parley through the real path
+/// (REST → WebSocket → offer/answer → ICE → DTLS → SRTP), sending pre-encoded
+/// Opus and measuring what they receive. See Tools/bench for the benchmarks.
+@main
+struct LoadGen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load generator for Parley (or, with --janus, Janus AudioBridge).")
+
+    @Option(help: "roomd base URL") var roomd = "http://127.0.0.1:8080"
+    @Option(help: "admin API key") var adminKey = ""
+    @Option(help: "number of rooms") var rooms = 1
+    @Option(help: "participants per room") var participantsPerRoom = 10
+    @Option(help: "talkers per room at a time") var talkers = 2
+    @Option(help: "joins started per second") var ramp = 50.0
+    @Option(help: "measurement window in seconds (after everyone connected)") var duration = 20.0
+    @Option(help: "participants per room that decode their stream to measure mixer latency") var listenersMeasuring = 2
+    @Option(help: "seconds between talker switches") var switchSeconds = 4.0
+    @Option(help: "seconds between latency markers per room") var markerInterval = 1.0
+    @Option(help: "give up on joins still pending after this many seconds") var joinTimeout = 30.0
+    @Option(help: "mediad process id: CPU and RSS are read from /proc over the window") var mediadPid: Int32?
+    @Option(help: "mediad /metrics URL: tick metrics are read at window start and end") var mediadMetrics: String?
+    @Option(help: "write the summary as JSON to this file") var json: String?
+    @Option(help: "label printed in the summary") var label = ""
+    @Flag(help: "less progress output") var quiet = false
+
+    func run() async throws {
+        let runner = try Runner(options: self)
+        let summary = try await runner.run()
+        summary.print()
+        if let json {
+            let data = try JSONSerialization.data(withJSONObject: summary.json, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: URL(fileURLWithPath: json))
+        }
+        fflush(stdout)
+        Foundation.exit(0)
+    }
+}

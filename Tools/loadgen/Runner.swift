@@ -1,0 +1,282 @@
+import Foundation
+import Logging
+import MediaCore
+import NIOCore
+import NIOPosix
+
+/// Drives one load run: creates rooms, ramps joins, sends media on a 5 ms
+/// phase clock (each participant every 20 ms, a quarter of them per phase),
+/// measures a window and returns the summary.
+final class Runner: @unchecked Sendable {
+    let options: LoadGen
+    let mediaGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let controlGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let loop: EventLoop
+    let http: HttpClient
+    let assets: AudioAssets
+    let certificate: DtlsCertificate
+    let signaling: SignalingDriver
+
+    // Everything below is confined to `loop`.
+    var participants: [SyntheticParticipant] = []
+    var roomIds: [String] = []
+    var roomMarkers: [[Double]] = []
+    var nextMarkerAt: [Double] = []
+    var pendingMarkerTail: Set<Int> = []
+    var gapHistogram = [Int](repeating: 0, count: 1001)
+    var lagHistogram = [Int](repeating: 0, count: 1001)
+    var latencies: [Double] = []
+    var sentInWindow = 0
+    var windowOpen = false
+    var startTime = 0.0
+    var tickCount = 0
+    var measuringPerRoom = 0
+
+    init(options: LoadGen) throws {
+        self.options = options
+        loop = mediaGroup.next()
+        http = HttpClient(group: controlGroup)
+        assets = try AudioAssets()
+        certificate = DtlsCertificate.shared
+        var logger = Logger(label: "loadgen")
+        logger.logLevel = .warning
+        signaling = SignalingDriver(group: controlGroup, logger: logger)
+    }
+
+    var total: Int { options.rooms * options.participantsPerRoom }
+
+    func run() async throws -> Summary {
+        let baseline = options.mediadPid.flatMap(ProcessSample.read)
+        roomIds = try await signaling.createRooms(http: http, options: options)
+        let perRoom = options.participantsPerRoom
+        let measuring = min(options.listenersMeasuring, max(0, perRoom - options.talkers))
+        measuringPerRoom = measuring
+        try await loop.submit {
+            self.roomMarkers = Array(repeating: [], count: self.options.rooms)
+            self.nextMarkerAt = Array(repeating: 0, count: self.options.rooms)
+            for index in 0..<self.total {
+                let inRoom = index / self.options.rooms
+                self.participants.append(SyntheticParticipant(
+                    index: index, room: index % self.options.rooms, indexInRoom: inRoom,
+                    measuring: inRoom >= perRoom - measuring, loop: self.loop))
+            }
+            self.startTime = Clock.now()
+            self.scheduleTick(at: .now() + .milliseconds(5))
+        }.get()
+        print(String(format: "loadgen: %d rooms × %d participants, %d talking per room, ramp %.0f/s; speech frames %d (avg %d B), silence %d B, marker onset %d samples",
+                     options.rooms, perRoom, options.talkers, options.ramp, assets.speech.count,
+                     assets.speech.reduce(0) { $0 + $1.count } / max(1, assets.speech.count), assets.silence.count, assets.markerOnsetSamples))
+
+        // Ramp: participants are spread over rooms round-robin so every room fills evenly.
+        let rampStart = Clock.now()
+        let progress = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in self.progress() }
+        for index in 0..<total {
+            let due = rampStart + Double(index) / options.ramp
+            let wait = due - Clock.now()
+            if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+            let participant = try await loop.submit { () -> SyntheticParticipant in
+                let p = self.participants[index]
+                p.state = .joining
+                p.startedAt = Clock.now()
+                return p
+            }.get()
+            Task.detached { await self.signaling.join(participant, runner: self) }
+        }
+        // Wait for every join to settle (connected or failed).
+        while true {
+            let (pending, _) = try await loop.submit { self.expireAndCount() }.get()
+            if pending == 0 { break }
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        let settled = Clock.now()
+        let joinPhase = try await loop.submit { self.joinFigures(rampStart: rampStart) }.get()
+        progress.cancel()
+        if !options.quiet { try await loop.submit { self.progress() }.get() }
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+
+        // Measurement window.
+        let metricsBefore = await scrapeMetrics()
+        let mediadBefore = options.mediadPid.flatMap(ProcessSample.read)
+        let selfBefore = ProcessSample.read(pid: getpid())
+        let windowStart = Clock.now()
+        try await loop.submit { self.openWindow() }.get()
+        try await Task.sleep(nanoseconds: UInt64(options.duration * 1e9))
+        let windowFigures = try await loop.submit { self.closeWindow() }.get()
+        let windowSeconds = Clock.now() - windowStart
+        let mediadAfter = options.mediadPid.flatMap(ProcessSample.read)
+        let selfAfter = ProcessSample.read(pid: getpid())
+        let metricsAfter = await scrapeMetrics()
+        _ = settled
+
+        var summary = Summary(options: options, join: joinPhase, window: windowFigures, windowSeconds: windowSeconds)
+        if let before = mediadBefore, let after = mediadAfter {
+            summary.mediadCpuSeconds = after.cpuSeconds - before.cpuSeconds
+            summary.mediadRssKB = after.rssKB
+            if let baseline { summary.mediadRssGrowthKB = after.rssKB - baseline.rssKB }
+        }
+        if let before = selfBefore, let after = selfAfter {
+            summary.generatorCpuSeconds = after.cpuSeconds - before.cpuSeconds
+        }
+        if let before = metricsBefore, let after = metricsAfter {
+            summary.lateTicks = after.total("mediad_late_ticks_total") - before.total("mediad_late_ticks_total")
+            summary.ticks = after.total("mediad_mixer_tick_seconds_count") - before.total("mediad_mixer_tick_seconds_count")
+            summary.tickSeconds = after.total("mediad_mixer_tick_seconds_sum") - before.total("mediad_mixer_tick_seconds_sum")
+            let b0 = before.buckets("mediad_mixer_tick_seconds"), b1 = after.buckets("mediad_mixer_tick_seconds")
+            summary.tickBuckets = b1.map { bound, count in (bound, count - (b0.first { $0.0 == bound }?.1 ?? 0)) }
+        }
+        return summary
+    }
+
+    func scrapeMetrics() async -> MetricsSample? {
+        guard let url = options.mediadMetrics else { return nil }
+        guard let response = try? await http.request("GET", url), response.status == 200 else { return nil }
+        return MetricsSample(text: response.text)
+    }
+
+    // MARK: - on `loop`
+
+    func expireAndCount() -> (pending: Int, connected: Int) {
+        let now = Clock.now()
+        var pending = 0, connected = 0
+        for p in participants {
+            switch p.state {
+            case .connected: connected += 1
+            case .failed: break
+            case .pending: pending += 1
+            default:
+                if now - p.startedAt > options.joinTimeout { p.fail("timeout in state \(p.state)") } else { pending += 1 }
+            }
+        }
+        return (pending, connected)
+    }
+
+    func progress() {
+        var counts: [SyntheticParticipant.State: Int] = [:]
+        for p in participants { counts[p.state, default: 0] += 1 }
+        guard !options.quiet else { return }
+        print(String(format: "[%6.1fs] started %d/%d  signalling %d  connecting %d  connected %d  failed %d",
+                     Clock.now() - startTime, total - (counts[.pending] ?? 0), total,
+                     (counts[.joining] ?? 0) + (counts[.offered] ?? 0), counts[.connecting] ?? 0,
+                     counts[.connected] ?? 0, counts[.failed] ?? 0))
+        fflush(stdout)
+    }
+
+    func joinFigures(rampStart: Double) -> JoinFigures {
+        var figures = JoinFigures()
+        let connected = participants.filter { $0.state == .connected }
+        figures.connected = connected.count
+        figures.failed = participants.count - connected.count
+        figures.failures = Array(participants.compactMap { $0.failure }.prefix(5))
+        let times = connected.compactMap { p in p.connectedAt.map { $0 - p.startedAt } }.sorted()
+        figures.joinP50 = percentile(times, 50) ?? 0
+        figures.joinP99 = percentile(times, 99) ?? 0
+        if let last = connected.compactMap({ $0.connectedAt }).max() {
+            figures.elapsed = last - rampStart
+            figures.joinsPerSecond = Double(connected.count) / max(0.001, last - rampStart)
+        }
+        return figures
+    }
+
+    func openWindow() {
+        for p in participants { p.stats.resetCounts() }
+        gapHistogram = Array(repeating: 0, count: gapHistogram.count)
+        lagHistogram = Array(repeating: 0, count: lagHistogram.count)
+        latencies = []
+        sentInWindow = 0
+        windowOpen = true
+    }
+
+    func closeWindow() -> WindowFigures {
+        windowOpen = false
+        var figures = WindowFigures()
+        for p in participants where p.state == .connected {
+            figures.received += p.stats.packets
+            figures.lost += p.stats.lost
+            figures.reordered += p.stats.reordered
+            figures.intervals += p.stats.intervals
+            figures.late += p.stats.late
+            figures.maxGap = max(figures.maxGap, p.stats.maxGap)
+            figures.srtpFailures += p.peer?.counters.droppedSrtpAuth ?? 0
+            figures.listeners += 1
+        }
+        figures.sent = sentInWindow
+        figures.gapP50 = percentile(histogram: gapHistogram, 50) ?? 0
+        figures.gapP99 = percentile(histogram: gapHistogram, 99) ?? 0
+        figures.gapP999 = percentile(histogram: gapHistogram, 99.9) ?? 0
+        let sorted = latencies.sorted()
+        figures.latencyCount = sorted.count
+        figures.latencyP50 = percentile(sorted, 50)
+        figures.latencyP99 = percentile(sorted, 99)
+        figures.lagP99 = percentile(histogram: lagHistogram, 99) ?? 0
+        figures.lagMax = lagHistogram.lastIndex { $0 > 0 } ?? 0
+        return figures
+    }
+
+    func scheduleTick(at deadline: NIODeadline) {
+        loop.scheduleTask(deadline: deadline) { self.tick(deadline: deadline) }
+    }
+
+    /// Every 5 ms: a quarter of the participants send their next 20 ms frame.
+    func tick(deadline: NIODeadline) {
+        let nowDeadline = NIODeadline.now()
+        let lagMs = Int((nowDeadline.uptimeNanoseconds &- deadline.uptimeNanoseconds) / 1_000_000)
+        if windowOpen { lagHistogram[min(lagHistogram.count - 1, max(0, lagMs))] += 1 }
+        let phase = tickCount % 4
+        tickCount += 1
+        let now = Clock.now()
+        let period = Int((now - startTime) / options.switchSeconds)
+        let perRoom = options.participantsPerRoom
+        var index = phase
+        while index < participants.count {
+            let p = participants[index]
+            index += 4
+            guard let peer = p.peer else { continue }
+            if p.state == .connecting || p.state == .connected {
+                p.transmit(peer.handleTimeout(now: now))
+            }
+            guard p.state == .connected else { continue }
+            // Talkers rotate over the non-measuring participants of the room.
+            let candidates = max(1, perRoom - measuringPerRoom)
+            let slot = ((p.indexInRoom - period * options.talkers) % candidates + candidates) % candidates
+            let talking = !p.measuring && slot < options.talkers
+            var frame: [UInt8]
+            var level: UInt8
+            if pendingMarkerTail.remove(p.index) != nil {
+                frame = assets.marker[1]; level = 10
+            } else if talking && slot == 0 && measuringPerRoom > 0 && now >= nextMarkerAt[p.room] {
+                frame = assets.marker[0]; level = 5
+                nextMarkerAt[p.room] = now + options.markerInterval
+                pendingMarkerTail.insert(p.index)
+            } else if talking {
+                frame = assets.speech[p.speechPosition % assets.speech.count]; level = 30
+                p.speechPosition += 1
+            } else {
+                frame = assets.silence; level = 127
+            }
+            if let datagram = peer.send(opus: frame, level: level) {
+                p.transmit([datagram])
+                p.sent += 1
+                if windowOpen { sentInWindow += 1 }
+                if level == 5 { roomMarkers[p.room].append(Clock.now()) }
+            }
+        }
+        var next = deadline + .milliseconds(5)
+        if next < nowDeadline - .milliseconds(100) { next = nowDeadline + .milliseconds(5) }  // fell far behind: skip
+        scheduleTick(at: next)
+    }
+
+    /// Every received RTP packet (on `loop`).
+    func onPacket(_ p: SyntheticParticipant, _ packet: RtpPacket, _ arrival: Double) {
+        p.stats.record(sequence: packet.sequenceNumber, arrival: arrival, histogram: &gapHistogram)
+        guard p.measuring, let decoder = p.decoder, let pcm = try? decoder.decode(packet.payload) else { return }
+        let markers = roomMarkers[p.room]
+        guard let lastIndex = markers.indices.last, lastIndex > p.lastDetectedMarker else { return }
+        let sentAt = markers[lastIndex]
+        guard arrival - sentAt < 1.0,
+              let onset = pcm.firstIndex(where: { abs(Int32($0)) >= Int32(AudioAssets.markerThreshold) }) else { return }
+        p.lastDetectedMarker = lastIndex
+        let latency = (arrival + Double(onset) / AudioAssets.sampleRate)
+            - (sentAt + Double(assets.markerOnsetSamples) / AudioAssets.sampleRate)
+        if windowOpen { latencies.append(latency) }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import MediaCore
+import NIOCore
+
+/// The control-plane half of a synthetic participant: REST join, then the
+/// signalling WebSocket (join → offer → answer) for as long as the run lasts.
+struct SignalingDriver: Sendable {
+    let group: EventLoopGroup
+    let logger: Logger
+
+    func createRooms(http: HttpClient, options: LoadGen) async throws -> [String] {
+        var ids: [String] = []
+        for index in 0..<options.rooms {
+            let body = try JSONSerialization.data(withJSONObject: [
+                "name": "loadgen-\(index)", "maxParticipants": min(1000, options.participantsPerRoom),
+            ])
+            let response = try await http.request("POST", options.roomd + "/v1/rooms", body: Array(body), bearer: options.adminKey)
+            guard response.status == 201, let room = Self.object(response.body), let id = room["id"] as? String else {
+                throw HttpClient.Failure(description: "create room: HTTP \(response.status) \(response.text)")
+            }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    func join(_ participant: SyntheticParticipant, runner: Runner) async {
+        let loop = participant.loop
+        let roomId = await (try? loop.submit { runner.roomIds[participant.room] }.get()) ?? ""
+        do {
+            let body = try JSONSerialization.data(withJSONObject: ["displayName": "lg-\(participant.index)"])
+            let response = try await runner.http.request("POST", runner.options.roomd + "/v1/rooms/\(roomId)/join", body: Array(body))
+            guard response.status == 201, let join = Self.object(response.body),
+                  let token = join["token"] as? String, let url = join["signalingUrl"] as? String else {
+                throw HttpClient.Failure(description: "REST join: HTTP \(response.status) \(response.text.prefix(120))")
+            }
+            let peer = ClientPeer(certificate: runner.certificate)
+            let offer = Self.text(["type": "offer", "sdp": peer.offerSdp])
+            let client = WebSocketClient(url: url, eventLoopGroup: group, logger: logger) { inbound, outbound, _ in
+                try await outbound.write(.text(Self.text(["type": "join", "token": token])))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message, let object = Self.object(Array(text.utf8)),
+                          let type = object["type"] as? String else { continue }
+                    switch type {
+                    case "joined":
+                        try await loop.submit {
+                            participant.participantId = object["participantId"] as? String ?? ""
+                            participant.peer = peer
+                            participant.state = .offered
+                        }.get()
+                        try await outbound.write(.text(offer))
+                    case "answer":
+                        let sdp = object["sdp"] as? String ?? ""
+                        try await loop.flatSubmit {
+                            participant.connect(answerSdp: sdp, now: Clock.now()) { p, packet, arrival in
+                                runner.onPacket(p, packet, arrival)
+                            }
+                        }.get()
+                    case "error":
+                        let code = object["code"] as? String ?? "?"
+                        try await loop.submit {
+                            if participant.state != .connected { participant.fail("signalling error \(code)") }
+                        }.get()
+                    case "kicked", "room-closed":
+                        try await loop.submit { participant.fail("signalling \(type)") }.get()
+                        return
+                    default:
+                        continue
+                    }
+                }
+            }
+            try await client.run()
+            try await loop.submit { participant.fail("signalling closed") }.get()
+        } catch {
+            _ = try? await loop.submit { participant.fail("\(error)") }.get()
+        }
+    }
+
+    static func object(_ bytes: [UInt8]) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    }
+
+    static func text(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
