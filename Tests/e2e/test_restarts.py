@@ -137,7 +137,7 @@ def test_mediad_sigterm_ends_sessions_cleanly(cluster_factory):
             for peer, mark in zip(peers, marks):
                 error = await peer.wait_for("error", start=mark, timeout=10)
                 print(f"{peer.name} got error {error['code']}")
-                assert error["code"] in ("media_server_lost", "media_session_closed", "media_closed"), error
+                assert error["code"] in ("media_server_lost", "media_server_shutdown", "media_session_closed"), error
 
             def ended(peer):
                 return peer.pc.connectionState in ("closed", "failed", "disconnected")
