@@ -42,7 +42,7 @@ FUZZ_TARGETS := FuzzStun FuzzSdp FuzzRtp FuzzWireFrame
 FUZZ_SCRATCH := .build-fuzz
 FUZZ_BUILD := $(SWIFT) build -c debug --scratch-path $(FUZZ_SCRATCH) -Xswiftc -sanitize=fuzzer,address
 
-fuzz-build: setup
+fuzz-build:
 	@for target in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product $$target || exit 1; done
 
 fuzz: fuzz-build

@@ -448,6 +448,36 @@ def test_udp_junk_next_to_a_live_call(cluster, room):
     asyncio.run(scenario())
 
 
+def test_drops_in_a_sessions_last_second_are_counted(cluster, room):
+    """mediad publishes per-session drop counters once a second; a session that ends
+    must flush its last counts instead of losing them."""
+    async def scenario():
+        peer = Peer(cluster, room["id"], "brief", 500, pin="4321")
+        try:
+            await peer.join()
+            await asyncio.sleep(2)
+            info = session_media_info(peer)
+            target = (info["host"], info["port"])
+            await asyncio.sleep(1.1)
+            before = metric_sum(metrics_text(cluster.mediad_http_ports[0]), "mediad_packets_dropped_total",
+                                reason="srtp_auth")
+            probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            probe.settimeout(1)
+            probe.sendto(binding_request(f"{info['server_ufrag']}:{info['client_ufrag']}", info["server_pwd"])[0], target)
+            probe.recv(2048)
+            for seq in range(100):
+                probe.sendto(struct.pack(">BBHII", 0x80, 111, seq, seq, 7) + os.urandom(40), target)
+            probe.close()
+            await asyncio.sleep(0.05)
+            await peer.send({"type": "leave"})
+        finally:
+            await peer.close()
+        await asyncio.sleep(2)
+        after = metric_sum(metrics_text(cluster.mediad_http_ports[0]), "mediad_packets_dropped_total", reason="srtp_auth")
+        assert after - before >= 100, (before, after)
+    asyncio.run(scenario())
+
+
 # ---------------------------------------------------------------- afterwards
 
 

@@ -141,25 +141,30 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     private func publishCounters() {
-        for (participantId, owned) in sessions {
-            let now = owned.session.counters
-            let before = owned.lastCounters
-            add(now.droppedSrtpAuth - before.droppedSrtpAuth, "srtp_auth")
-            add(now.droppedUnvalidatedSource - before.droppedUnvalidatedSource, "unvalidated_source")
-            add(now.droppedMalformed - before.droppedMalformed, "malformed")
-            add(now.droppedWrongPayloadType - before.droppedWrongPayloadType, "wrong_payload_type")
-            add(now.droppedBeforeKeys - before.droppedBeforeKeys, "before_keys")
-            if now.decodeErrors > before.decodeErrors { MediaMetrics.decodeErrors.increment(by: now.decodeErrors - before.decodeErrors) }
-            let ice = owned.session.iceCounters
-            add(ice.droppedIntegrity - owned.lastIce.droppedIntegrity, "stun_integrity")
-            add(ice.droppedFingerprint - owned.lastIce.droppedFingerprint, "stun_fingerprint")
-            add(ice.droppedUsername - owned.lastIce.droppedUsername, "stun_username")
-            add(ice.droppedMalformed - owned.lastIce.droppedMalformed, "stun_malformed")
-            sessions[participantId]?.lastCounters = now
-            sessions[participantId]?.lastIce = ice
-        }
+        for participantId in sessions.keys { publishCounters(of: participantId) }
         MediaMetrics.sessions.record(sessions.count)
         MediaMetrics.rooms.record(rooms.count)
+    }
+
+    /// Adds what one session dropped since the last call; also run just before a
+    /// session is removed, so packets refused in its last second are still counted.
+    private func publishCounters(of participantId: String) {
+        guard let owned = sessions[participantId] else { return }
+        let now = owned.session.counters
+        let before = owned.lastCounters
+        add(now.droppedSrtpAuth - before.droppedSrtpAuth, "srtp_auth")
+        add(now.droppedUnvalidatedSource - before.droppedUnvalidatedSource, "unvalidated_source")
+        add(now.droppedMalformed - before.droppedMalformed, "malformed")
+        add(now.droppedWrongPayloadType - before.droppedWrongPayloadType, "wrong_payload_type")
+        add(now.droppedBeforeKeys - before.droppedBeforeKeys, "before_keys")
+        if now.decodeErrors > before.decodeErrors { MediaMetrics.decodeErrors.increment(by: now.decodeErrors - before.decodeErrors) }
+        let ice = owned.session.iceCounters
+        add(ice.droppedIntegrity - owned.lastIce.droppedIntegrity, "stun_integrity")
+        add(ice.droppedFingerprint - owned.lastIce.droppedFingerprint, "stun_fingerprint")
+        add(ice.droppedUsername - owned.lastIce.droppedUsername, "stun_username")
+        add(ice.droppedMalformed - owned.lastIce.droppedMalformed, "stun_malformed")
+        sessions[participantId]?.lastCounters = now
+        sessions[participantId]?.lastIce = ice
     }
 
     private func add(_ delta: Int, _ reason: String) {
@@ -269,6 +274,7 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     private func removeSession(_ participantId: String, reason: String, notify: Bool) {
+        publishCounters(of: participantId)
         guard let owned = sessions.removeValue(forKey: participantId) else { return }
         if let room = rooms[owned.roomId] {
             send(room.remove(participantId, reason: reason))

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Soak: SOAK_PARTICIPANTS aiortc participants (default 50) in SOAK_ROOMS rooms
+(default 5) for SOAK_MINUTES (default 30) against real roomd/signald/mediad.
+
+Every minute prints the RSS of each service (from /proc), mediad's late mixer ticks
+and dropped packets (from /metrics), and the packet loss the peers see (aiortc
+inbound-rtp stats). One worker process per room keeps the Python side off one core.
+Exit status 1 if a service died, a peer lost its session, or mediad's RSS kept
+growing through the second half of the run.
+
+    PARLEY_BIN=.build/release SOAK_MINUTES=5 .venv/bin/python Tools/soak.py
+"""
+import asyncio
+import math
+import multiprocessing
+import os
+import sys
+import time
+from queue import Empty
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "e2e"))
+
+from bad_input_support import metric_sum, metrics_text  # noqa: E402
+from parley_harness import Cluster  # noqa: E402
+
+MINUTES = float(os.environ.get("SOAK_MINUTES", "30"))
+ROOMS = int(os.environ.get("SOAK_ROOMS", "5"))
+PARTICIPANTS = int(os.environ.get("SOAK_PARTICIPANTS", "50"))
+
+
+def rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def room_worker(cluster_info, room_id, names, seconds, queue):
+    """Joins `names` to one room, then every 60 s reports (received, lost, closed sessions)."""
+    from aiortc_peer import Peer
+
+    class Remote:  # just what Peer needs from a Cluster
+        def __init__(self, info):
+            self.roomd_url = info["roomd_url"]
+
+        def join(self, room, name, pin=None):
+            from parley_harness import http_json
+            status, body = http_json("POST", f"{self.roomd_url}/v1/rooms/{room}/join", {"displayName": name})
+            assert status == 201, (status, body)
+            return body
+
+    class Sink:
+        """Drains the received track without keeping the audio (a soak runs for hours)."""
+        def __init__(self):
+            self.frames = 0
+            self.first_audio_at = None
+
+        async def run(self, track):
+            while True:
+                try:
+                    await track.recv()
+                except Exception:
+                    return
+                self.frames += 1
+
+    async def run():
+        remote = Remote(cluster_info)
+        peers = []
+        for i, name in enumerate(names):
+            peer = Peer(remote, room_id, name, 300 + 40 * i)
+            peer.recorder = Sink()
+            for attempt in range(5):  # a 503 while mediad's heartbeat is late is retried
+                try:
+                    await peer.join()
+                    break
+                except Exception as error:
+                    print(f"{name}: join failed ({error!r:.120}), retrying", flush=True)
+                    await peer.close()
+                    peer = Peer(remote, room_id, name, 300 + 40 * i)
+                    peer.recorder = Sink()
+                    await asyncio.sleep(2)
+            # One at a time: a starved Python side must not miss ICE consent while joining.
+            for _ in range(200):
+                if peer.pc.connectionState == "connected":
+                    break
+                await asyncio.sleep(0.05)
+            peers.append(peer)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            await asyncio.sleep(min(60, max(0.1, deadline - time.monotonic())))
+            received = lost = 0
+            for peer in peers:
+                for stat in (await peer.pc.getStats()).values():
+                    if stat.type == "inbound-rtp":
+                        received += stat.packetsReceived
+                        lost += max(0, stat.packetsLost)
+            closed = sum(1 for p in peers if p.closed.is_set() or p.pc.connectionState != "connected")
+            queue.put((room_id, received, lost, closed))
+        for peer in peers:
+            await peer.close()
+    asyncio.run(run())
+
+
+def main():
+    cluster = Cluster().start()
+    failures = []
+    try:
+        per_room = PARTICIPANTS // ROOMS
+        seconds = MINUTES * 60
+        queue = multiprocessing.Queue()
+        workers = []
+        for r in range(ROOMS):
+            room = cluster.create_room(f"soak-{r}", maxParticipants=per_room + 1)
+            names = [f"r{r}p{i}" for i in range(per_room)]
+            worker = multiprocessing.Process(target=room_worker, daemon=True,
+                                             args=({"roomd_url": cluster.roomd_url}, room["id"], names, seconds, queue))
+            worker.start()
+            workers.append(worker)
+        services = {s.name: s for s in cluster.services}
+        mediad_port = cluster.mediad_http_ports[0]
+        started = time.monotonic()
+        print(f"soak: {per_room * ROOMS} participants in {ROOMS} rooms for {MINUTES:g} min; "
+              f"binaries {os.path.abspath(os.environ.get('PARLEY_BIN', '.build/debug'))}", flush=True)
+        print("min  " + "  ".join(f"{n:>11}" for n in services) + "   late_ticks  dropped  rx_packets  lost  loss%  down",
+              flush=True)
+        mediad_rss = []
+        for minute in range(1, math.ceil(MINUTES) + 1):
+            latest = {}
+            deadline = time.monotonic() + 120
+            while len(latest) < ROOMS and time.monotonic() < deadline:
+                try:
+                    room, received, lost, closed = queue.get(timeout=5)
+                    latest[room] = (received, lost, closed)
+                except Empty:
+                    if not any(w.is_alive() for w in workers):
+                        break
+            metrics = metrics_text(mediad_port)
+            late = metric_sum(metrics, "mediad_late_ticks_total")
+            dropped = metric_sum(metrics, "mediad_packets_dropped_total")
+            received = sum(v[0] for v in latest.values())
+            lost = sum(v[1] for v in latest.values())
+            down = sum(v[2] for v in latest.values()) + per_room * (ROOMS - len(latest))
+            rss = {n: rss_mb(s.proc.pid) for n, s in services.items()}
+            mediad_rss.append(rss.get("mediad-m1", 0))
+            loss = 100.0 * lost / max(1, received + lost)
+            print(f"{minute:3d}  " + "  ".join(f"{v:8.1f} MB" for v in rss.values()) +
+                  f"   {late:10.0f}  {dropped:7.0f}  {received:10d}  {lost:4d}  {loss:5.2f}  {down:4d}", flush=True)
+            if down:
+                failures.append(f"minute {minute}: {down} peers not connected or not reporting")
+            failures += [f"{name} died" for name, service in services.items() if not service.alive()]
+        half = mediad_rss[len(mediad_rss) // 2:]
+        if len(half) >= 3 and all(b > a for a, b in zip(half, half[1:])) and half[-1] > half[0] * 1.2:
+            failures.append(f"mediad RSS kept growing: {half}")
+    finally:
+        cluster.stop()
+        if failures:
+            cluster.dump_logs()
+        cluster.cleanup()
+    for failure in failures:
+        print("FAIL:", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
