@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: run test setup build build-release unit-test e2e-test clean bench
+.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build soak bench
 
 setup:
 	@scripts/setup.sh
@@ -34,6 +34,32 @@ test: unit-test e2e-test
 
 clean:
 	rm -rf .build test-output
+
+## libFuzzer runs of the STUN, SDP, RTP/RTCP and Wire-frame parsers: FUZZ_RUNS executions each
+## (default 1e6), seeded from the test fixtures; crash inputs land in test-output/fuzz/.
+FUZZ_RUNS ?= 1000000
+FUZZ_TARGETS := FuzzStun FuzzSdp FuzzRtp FuzzWireFrame
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_BUILD := $(SWIFT) build -c debug --scratch-path $(FUZZ_SCRATCH) -Xswiftc -sanitize=fuzzer,address
+
+fuzz-build: setup
+	@for target in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product $$target || exit 1; done
+
+fuzz: fuzz-build
+	@rm -rf $(FUZZ_SCRATCH)/seeds && python3 Tools/Fuzz/make_seeds.py $(FUZZ_SCRATCH)/seeds
+	@mkdir -p test-output/fuzz
+	@bin="$$($(FUZZ_BUILD) --show-bin-path)"; for target in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_SCRATCH)/corpus/$$target; \
+		echo "==> $$target: $(FUZZ_RUNS) runs"; \
+		"$$bin/$$target" -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=test-output/fuzz/$$target- $(FUZZ_SCRATCH)/corpus/$$target $(FUZZ_SCRATCH)/seeds/$$target \
+			2>&1 | grep -E "^(Done|INFO: Seed|==[0-9]+==|SUMMARY|stat::number_of_executed_units|Fatal|.*ERROR)" ; \
+		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+## 50 aiortc participants in 5 rooms for SOAK_MINUTES (default 30) on release binaries; not part of `make test`.
+soak: build-release
+	PARLEY_BIN="$$($(SWIFT) build -c release --show-bin-path)" .venv/bin/python Tools/soak.py
 
 ## Benchmarks (prints tables, asserts nothing; not part of `make test`): release builds
 ## in their own scratch path, mediad pinned to core 1, load generator on core 0.

@@ -113,3 +113,21 @@ let package = Package(
         // ---- end performance tooling ----
     ]
 )
+
+// ---- Fuzzing (reliability): libFuzzer targets under Tools/Fuzz. `make fuzz` builds
+// them with `-sanitize=fuzzer,address` and their main runs libFuzzer's driver; a plain
+// `swift build` links no libFuzzer and the same binaries replay input files instead.
+let fuzzMediaCore: [Target.Dependency] = ["FuzzSupport", "MediaCore"]
+package.targets += [
+    .target(name: "CFuzzDriver", path: "Tools/Fuzz/CFuzzDriver"),
+    .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "Tools/Fuzz/FuzzSupport", swiftSettings: swift5),
+    .executableTarget(name: "FuzzStun", dependencies: fuzzMediaCore, path: "Tools/Fuzz/FuzzStun", swiftSettings: swift5),
+    .executableTarget(name: "FuzzSdp", dependencies: fuzzMediaCore, path: "Tools/Fuzz/FuzzSdp", swiftSettings: swift5),
+    .executableTarget(name: "FuzzRtp", dependencies: fuzzMediaCore, path: "Tools/Fuzz/FuzzRtp", swiftSettings: swift5),
+    .executableTarget(name: "FuzzWireFrame", dependencies: ["FuzzSupport", "Wire",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+    ], path: "Tools/Fuzz/FuzzWireFrame", swiftSettings: swift5),
+]
+package.products += ["FuzzStun", "FuzzSdp", "FuzzRtp", "FuzzWireFrame"].map { .executable(name: $0, targets: [$0]) }
+// ---- end fuzzing

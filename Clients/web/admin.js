@@ -215,4 +215,6 @@
 
   const saved = sessionStorage.getItem(KEY);
   if (saved) signIn(saved); else signOut();
+  // For automation: the handlers above are attached.
+  window.parleyAdminReady = true;
 })();

@@ -8,7 +8,8 @@ import time
 import aioice.ice
 import numpy as np
 import websockets
-from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc import (MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCIceTransportPolicy, RTCPeerConnection,
+                    RTCSessionDescription)
 from av import AudioFrame
 
 # aioice drops 127.0.0.1 from host candidates; the tests only use loopback.
@@ -72,6 +73,24 @@ class Recorder:
         return np.concatenate(parts) if parts else np.zeros(0)
 
 
+def selected_pair(pc):
+    """(local candidate type, local address, remote address) of the pair aioice
+    nominated for the audio transport, or None before ICE completes."""
+    for transceiver in pc.getTransceivers():
+        connection = transceiver.sender.transport.transport._connection
+        pair = connection._nominated.get(1)
+        if pair is not None:
+            return pair.local_candidate.type, pair.local_addr, pair.remote_addr
+    return None
+
+
+def local_candidate_types(pc):
+    types = []
+    for transceiver in pc.getTransceivers():
+        types += [c.type for c in transceiver.sender.transport.transport.iceGatherer.getLocalCandidates()]
+    return types
+
+
 def tone_levels(samples, frequencies, rate=SAMPLE_RATE):
     """dB level of each frequency (±3 Hz peak) in the spectrum of `samples`."""
     if len(samples) < rate // 2:
@@ -89,13 +108,14 @@ def tone_levels(samples, frequencies, rate=SAMPLE_RATE):
 class Peer:
     """One participant: REST join → WebSocket join → offer/answer → media."""
 
-    def __init__(self, cluster, room_id, name, frequency, pin=None, ice_servers=None):
+    def __init__(self, cluster, room_id, name, frequency, pin=None, ice_servers=None, relay_only=False):
         self.cluster = cluster
         self.room_id = room_id
         self.name = name
         self.frequency = frequency
         self.pin = pin
         self.ice_servers = ice_servers
+        self.relay_only = relay_only
         self.events = []
         self.ws = None
         self.pc = None
@@ -109,6 +129,7 @@ class Peer:
 
     async def join(self, join_response=None):
         join = join_response or await asyncio.to_thread(self.cluster.join, self.room_id, self.name, self.pin)
+        self.join_response = join
         self.participant_id = join["participantId"]
         self.joined_at = time.monotonic()
         self.ws = await websockets.connect(join["signalingUrl"], max_size=2**20)
@@ -118,6 +139,8 @@ class Peer:
         if self.ice_servers is not None:
             servers = [RTCIceServer(**s) for s in self.ice_servers]
         config = RTCConfiguration(iceServers=servers)
+        if self.relay_only:  # like a browser's iceTransportPolicy "relay": TURN relay candidates only
+            config = RTCConfiguration(iceServers=servers, iceTransportPolicy=RTCIceTransportPolicy.RELAY)
         self.pc = RTCPeerConnection(config)
         self.pc.addTrack(self.track)
 

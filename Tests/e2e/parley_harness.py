@@ -62,7 +62,11 @@ class Service:
 class Cluster:
     """roomd + signald + N mediad, on fresh ports, in a private temp dir."""
 
-    def __init__(self, admin_key="test-admin-key", mediads=1, extra_env=None):
+    def __init__(self, admin_key="test-admin-key", mediads=1, extra_env=None, mediad_ranges=False):
+        """`mediad_ranges`: every mediad gets the same environment, as replicas of a
+        deployment do: `MEDIAD_UDP`/`MEDIAD_HTTP` port ranges and no `MEDIAD_ID`
+        (each binds the first free ports and names itself); else each gets its own
+        id `m<i>` and ports."""
         self.dir = tempfile.mkdtemp(prefix="parley-e2e-")
         self.socket_dir = os.path.join(self.dir, "run")
         self.admin_key = admin_key
@@ -82,6 +86,11 @@ class Cluster:
         self.env.update(extra_env or {})
         self.mediad_count = mediads
         self.mediad_http_ports = []
+        self.mediad_ranges = mediad_ranges
+        if mediad_ranges:
+            udp, http = free_range(socket.SOCK_DGRAM, 20), free_range(socket.SOCK_STREAM, 20)
+            self.env.update({"MEDIAD_UDP": f"127.0.0.1:{udp}-{udp + 19}", "MEDIAD_HTTP": f"127.0.0.1:{http}-{http + 19}"})
+            self.env.pop("MEDIAD_ID", None)
 
     @property
     def roomd_url(self):
@@ -99,7 +108,17 @@ class Cluster:
         self.services.append(service)
         return service
 
+    def start_process(self, name, args, extra_env=None):
+        """Any other process (coturn, …) that `stop()` must also end."""
+        env = dict(self.env)
+        env.update(extra_env or {})
+        service = Service(name, args, env, os.path.join(self.dir, name + ".log"))
+        self.services.append(service)
+        return service
+
     def start_mediad(self, index):
+        if self.mediad_ranges:
+            return self.start_service("mediad", log_name=f"mediad-{index}")
         udp = free_port(socket.SOCK_DGRAM)
         http = free_port()
         self.mediad_http_ports.append(http)
@@ -116,7 +135,15 @@ class Cluster:
         if signald:
             self.signald = self.start_service("signald")
             wait_http(f"http://127.0.0.1:{self.signald_port}/healthz")
-        if mediad:
+        if mediad and self.mediad_ranges and roomd:
+            # One after another, as `docker-compose --scale` restarts would: two
+            # starters probing one HTTP range at once can race for a port.
+            self.mediads = []
+            for i in range(1, self.mediad_count + 1):
+                self.mediads.append(self.start_mediad(i))
+                wait_until(lambda: len([m for m in self.media_servers() if m["healthy"]]) == i,
+                           timeout=15, what=f"mediad {i} registration")
+        elif mediad:
             self.mediads = [self.start_mediad(i) for i in range(1, self.mediad_count + 1)]
             if roomd:
                 wait_until(lambda: len([m for m in self.media_servers() if m["healthy"]]) == self.mediad_count,
@@ -169,6 +196,27 @@ class Cluster:
     def media_servers(self):
         status, body = self.api("GET", "/v1/media-servers", admin=True)
         return body.get("mediaServers", []) if status == 200 else []
+
+
+def free_range(kind, size):
+    """The start of `size` consecutive ports on 127.0.0.1 that are free right now,
+    below the kernel's ephemeral range (so other tests' free_port() rarely lands there)."""
+    import random
+    for _ in range(200):
+        start = random.randrange(21000, 32000 - size)
+        sockets = []
+        try:
+            for port in range(start, start + size):
+                s = socket.socket(socket.AF_INET, kind)
+                sockets.append(s)
+                s.bind(("127.0.0.1", port))
+            return start
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise AssertionError("no free port range")
 
 
 def http_json(method, url, body=None, headers=None, raw=None):

@@ -234,10 +234,10 @@ def test_admin_page_lists_rooms_and_media_servers(web):
         web.browsers.append(browser)
         await browser.connect()
         try:
-            await browser.wait_for("document.getElementById('login-form') !== null", 10)
+            await browser.wait_for("window.parleyAdminReady === true", 15, what="admin page script")
             await browser.evaluate(f"document.getElementById('key').value = {web.cluster.admin_key!r};"
                                    " document.getElementById('login-form').requestSubmit(); true")
-            await browser.wait_for(f"document.querySelector('tr[data-room=\"{room['id']}\"]') !== null", 10,
+            await browser.wait_for(f"document.querySelector('tr[data-room=\"{room['id']}\"]') !== null", 15,
                                    what="room row in the admin page")
             await browser.wait_for("document.getElementById('media').textContent.includes('healthy')", 10,
                                    what="media server row")

@@ -4,8 +4,9 @@ import MediaCore
 import NIOCore
 import Wire
 
-/// The live rooms and sessions of this mediad. All state is confined to the UDP
-/// socket's event loop: datagrams, mixer ticks and control calls run there in turn.
+/// The rooms and sessions of one mixing thread. All its state is confined to its
+/// event loop: datagrams (handed over by the UDP reader), mixer ticks and control
+/// calls run there in turn. Outgoing datagrams are batched per turn.
 final class MediaEngine: @unchecked Sendable {
     struct Owned {
         let session: ServerSession
@@ -19,8 +20,11 @@ final class MediaEngine: @unchecked Sendable {
     static let tickInterval: Int64 = 20_000_000
 
     let loop: EventLoop
+    let index: Int
     let logger: Logger
     private let udp: UdpDriver
+    private let directory: EngineDirectory
+    private var outbox: [(bytes: [UInt8], to: SocketAddress)] = []
     private let candidates: [TransportAddress]
     private let certificate: DtlsCertificate
     private let capacity: Int
@@ -34,9 +38,12 @@ final class MediaEngine: @unchecked Sendable {
     private var nextTick = NIODeadline.now()
     private var stopped = false
 
-    init(udp: UdpDriver, candidates: [TransportAddress], certificate: DtlsCertificate, capacity: Int, logger: Logger) {
+    init(index: Int, loop: EventLoop, udp: UdpDriver, directory: EngineDirectory, candidates: [TransportAddress],
+         certificate: DtlsCertificate, capacity: Int, logger: Logger) {
+        self.index = index
+        self.loop = loop
         self.udp = udp
-        self.loop = udp.eventLoop
+        self.directory = directory
         self.candidates = candidates
         self.certificate = certificate
         self.capacity = capacity
@@ -45,35 +52,47 @@ final class MediaEngine: @unchecked Sendable {
 
     // MARK: - Datagrams
 
-    /// Called on `loop` for every datagram.
-    func receive(_ buffer: ByteBuffer, from socketAddress: SocketAddress) {
-        MediaMetrics.packetsIn.increment()
-        guard let source = TransportAddress(socketAddress) else { return MediaMetrics.dropped("bad_source").increment() }
-        let bytes = Array(buffer.readableBytesView)
+    /// Called on `loop` for every datagram routed to this engine.
+    func receive(_ bytes: [UInt8], from source: TransportAddress) {
         guard let participantId = route(bytes, from: source), let owned = sessions[participantId] else {
             return MediaMetrics.dropped("unknown_session").increment()
         }
         let out = owned.session.receive(bytes, from: source, now: MediaClock.now())
-        if !out.isEmpty { byAddress[source] = participantId }
+        if !out.isEmpty && byAddress[source] == nil {
+            byAddress[source] = participantId
+            directory.learned(address: source, engine: index)
+        }
         send(out)
         drainEvents(of: participantId)
+        flushOutbox()
     }
 
-    /// Known address first; else the ufrag in a STUN request's USERNAME ("ours:theirs").
+    /// Known address first; else the ufrag in a STUN request's USERNAME.
     private func route(_ bytes: [UInt8], from source: TransportAddress) -> String? {
         if let known = byAddress[source] { return known }
+        return Self.stunUfrag(bytes).flatMap { byUfrag[$0] }
+    }
+
+    /// Our ufrag from a STUN request's USERNAME ("ours:theirs"), if it is one.
+    static func stunUfrag(_ bytes: [UInt8]) -> String? {
         guard PacketDemux.classify(bytes) == .stun, let message = try? StunMessage(parsing: bytes),
               let username = message.attribute(StunUsername.self)?.value,
               let ufrag = username.split(separator: ":", maxSplits: 1).first else { return nil }
-        return byUfrag[String(ufrag)]
+        return String(ufrag)
     }
 
     private func send(_ transmits: [Transmit]) {
         for transmit in transmits {
             guard let address = SocketAddress(transmit.to) else { continue }
-            udp.send(transmit.bytes, to: address)
-            MediaMetrics.packetsOut.increment()
+            outbox.append((transmit.bytes, address))
         }
+    }
+
+    private func flushOutbox() {
+        guard !outbox.isEmpty else { return }
+        MediaMetrics.packetsOut.increment(by: outbox.count)
+        udp.send(outbox)
+        outbox.removeAll(keepingCapacity: true)
     }
 
     // MARK: - Mixer clock
@@ -100,7 +119,7 @@ final class MediaEngine: @unchecked Sendable {
             send(owned.session.handleTimeout(now: now))
             drainEvents(of: participantId)
         }
-        udp.flush()
+        flushOutbox()
         let busy = NIODeadline.now() - started
         MediaMetrics.tickDuration.recordNanoseconds(busy.nanoseconds)
         accountTickCpu(busy.nanoseconds, now: started)
@@ -174,6 +193,8 @@ final class MediaEngine: @unchecked Sendable {
             self.send(try room.add(session))
             self.sessions[request.participantId] = Owned(session: session, roomId: request.roomId, owner: owner)
             self.byUfrag[session.localUfrag] = request.participantId
+            self.directory.added(participant: request.participantId, ufrag: session.localUfrag, engine: self.index)
+            self.flushOutbox()
             self.logger.info("media session created", metadata: ["room": "\(request.roomId)", "participant": "\(request.participantId)"])
             return MediaSessionAnswer(answerSdp: session.answerSdp)
         }.get()
@@ -194,7 +215,10 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     func closeSession(_ request: CloseMediaSession) async {
-        try? await loop.submit { self.removeSession(request.participantId, reason: request.reason, notify: false) }.get()
+        try? await loop.submit {
+            self.removeSession(request.participantId, reason: request.reason, notify: false)
+            self.flushOutbox()
+        }.get()
     }
 
     /// Closes every session (RTCP BYE to each peer, `closed` to signald) and stops the clock.
@@ -204,7 +228,7 @@ final class MediaEngine: @unchecked Sendable {
                 self.notify(participantId, MediaSessionStateChanged.State.closed, code: "media_server_shutdown", message: "the media server is shutting down")
                 self.removeSession(participantId, reason: "shutdown", notify: false)
             }
-            self.udp.flush()
+            self.flushOutbox()
             self.stopped = true
         }.get()
     }
@@ -252,7 +276,9 @@ final class MediaEngine: @unchecked Sendable {
         } else {
             send(owned.session.close(reason: reason))
         }
+        let addresses = byAddress.filter { $0.value == participantId }.map(\.key)
+        directory.removed(participant: participantId, ufrag: owned.session.localUfrag, addresses: addresses)
         byUfrag = byUfrag.filter { $0.value != participantId }
-        byAddress = byAddress.filter { $0.value != participantId }
+        for address in addresses { byAddress[address] = nil }
     }
 }

@@ -13,8 +13,6 @@ import Wire
 public final class MediaServerApp: Service, @unchecked Sendable {
     public let config: MediaServerConfig
     let logger: Logger
-    private var engine: MediaEngine?
-    private var udp: UdpDriver?
 
     public init(config: MediaServerConfig, logger: Logger) {
         self.config = config
@@ -22,25 +20,33 @@ public final class MediaServerApp: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
+        let config = self.config
         let certificate = DtlsCertificate.shared
-        let engineBox = EngineBox()
-        let udp = try await UdpDriver.bind(config.udp, group: group) { buffer, address in
-            engineBox.engine?.receive(buffer, from: address)
+        let mixingThreads = MultiThreadedEventLoopGroup(numberOfThreads: config.threads)
+        let loops = Array(mixingThreads.makeIterator())
+        let poolBox = PoolBox()
+        // The socket lives on the first mixing thread: with one thread nothing hops.
+        let udp = try await UdpDriver.bind(config.udp, group: loops[0]) { buffer, address in
+            poolBox.pool?.receive(buffer, from: address)
         }
         let announced = "\(config.candidateIP):\(udp.port)"
         guard let candidate = TransportAddress(ip: config.candidateIP, port: UInt16(udp.port)) else {
             throw MediaServerError.invalidOffer("MEDIAD_ANNOUNCED_IP \(config.candidateIP) is not an IP address")
         }
-        let engine = MediaEngine(udp: udp, candidates: [candidate], certificate: certificate, capacity: config.capacity, logger: logger)
-        engineBox.engine = engine
-        engine.startClock()
-        logger.info("mediad media socket ready", metadata: ["id": "\(config.id)", "udp": "\(announced)"])
+        let directory = EngineDirectory(engines: loops.count)
+        let engines = loops.enumerated().map { index, loop in
+            MediaEngine(index: index, loop: loop, udp: udp, directory: directory, candidates: [candidate],
+                        certificate: certificate, capacity: config.capacity, logger: logger)
+        }
+        let engine = MediaEnginePool(engines: engines, directory: directory)
+        poolBox.pool = engine
+        engine.startClocks()
+        logger.info("mediad media socket ready",
+                    metadata: ["id": "\(config.id)", "udp": "\(announced)", "threads": "\(loops.count)"])
 
         let control = WireServer(socketPath: WireSocketPaths.mediad(id: config.id, in: config.socketDirectory),
                                  handlers: Self.controlHandlers(engine), logger: logger)
         try await control.start()
-        let config = self.config
         let registration = RoomdRegistration(socketDirectory: config.socketDirectory, logger: logger) {
             RegisterMediaServer(id: config.id, udpAddress: announced, httpAddress: nil, capacity: config.capacity,
                                 load: await engine.load())
@@ -66,9 +72,10 @@ public final class MediaServerApp: Service, @unchecked Sendable {
         await engine.shutdown()
         await control.shutdown()
         await udp.close()
+        try? await mixingThreads.shutdownGracefully()
     }
 
-    static func controlHandlers(_ engine: MediaEngine) -> WireHandlers {
+    static func controlHandlers(_ engine: MediaEnginePool) -> WireHandlers {
         let handlers = WireHandlers()
         handlers.on(CreateMediaSession.self) { request, connection in
             try await engine.createSession(request, owner: connection)
@@ -119,6 +126,6 @@ public final class MediaServerApp: Service, @unchecked Sendable {
     }
 }
 
-private final class EngineBox: @unchecked Sendable {
-    var engine: MediaEngine?
+private final class PoolBox: @unchecked Sendable {
+    var pool: MediaEnginePool?
 }

@@ -41,13 +41,22 @@ final class UdpDriver: @unchecked Sendable {
         throw lastError
     }
 
-    func send(_ bytes: [UInt8], to address: SocketAddress) {
-        var buffer = channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
-        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    /// Writes a batch and flushes; from another event loop it hops once per batch.
+    func send(_ batch: [(bytes: [UInt8], to: SocketAddress)]) {
+        guard !batch.isEmpty else { return }
+        if channel.eventLoop.inEventLoop {
+            write(batch)
+        } else {
+            channel.eventLoop.execute { self.write(batch) }
+        }
     }
 
-    func flush() {
+    private func write(_ batch: [(bytes: [UInt8], to: SocketAddress)]) {
+        for (bytes, address) in batch {
+            var buffer = channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        }
         channel.flush()
     }
 

@@ -56,29 +56,30 @@ public final class RoomServerApp: Sendable {
         rooms = RoomService(
             settings: .init(tokenTTLSeconds: config.tokenTTLSeconds, signalingURL: config.signalingURL,
                             turnURLs: config.turnURLs, turnSecret: config.turnSecret),
-            context: context, placement: placement)
+            context: context, placement: placement,
+            joinLimiter: JoinRateLimiter(limits: .init(joinsPerSecond: Double(config.joinRatePerSecond))))
         presence = PresenceService(context: context, placement: placement)
         RoomControlPlane(presence: presence, placement: placement, logger: logger).register(on: wireHandlers)
     }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func router() -> Router<RoomRequestContext> {
+        let router = Router(context: RoomRequestContext.self)
         let known = KnownRoutes()
-        router.add(middleware: RequestMetricsMiddleware<BasicRequestContext>())
-        router.add(middleware: ErrorMiddleware<BasicRequestContext>(routes: known))
-        router.add(middleware: BodyLimitMiddleware<BasicRequestContext>())
-        router.add(middleware: FileMiddleware<BasicRequestContext, LocalFileSystem>(
+        router.add(middleware: RequestMetricsMiddleware<RoomRequestContext>())
+        router.add(middleware: ErrorMiddleware<RoomRequestContext>(routes: known))
+        router.add(middleware: BodyLimitMiddleware<RoomRequestContext>())
+        router.add(middleware: FileMiddleware<RoomRequestContext, LocalFileSystem>(
             config.webRoot, searchForIndexHtml: true, logger: logger))
 
-        HealthRoutes<BasicRequestContext>(service: "roomd", registry: Observability.registry).addRoutes(to: router)
-        OpenAPIController<BasicRequestContext>().addRoutes(to: router)
-        WebClientController<BasicRequestContext>(webRoot: config.webRoot).addRoutes(to: router)
-        JoinController<BasicRequestContext>(service: rooms).addRoutes(to: router)
+        HealthRoutes<RoomRequestContext>(service: "roomd", registry: Observability.registry).addRoutes(to: router)
+        OpenAPIController<RoomRequestContext>().addRoutes(to: router)
+        WebClientController<RoomRequestContext>(webRoot: config.webRoot).addRoutes(to: router)
+        JoinController<RoomRequestContext>(service: rooms).addRoutes(to: router)
 
-        let admin = router.group().add(middleware: AdminAuthMiddleware<BasicRequestContext>(adminKey: adminKey))
-        RoomsController<BasicRequestContext>(service: rooms).addRoutes(to: admin)
-        ParticipantsController<BasicRequestContext>(service: rooms).addRoutes(to: admin)
-        MediaServersController<BasicRequestContext>(placement: placement).addRoutes(to: admin)
+        let admin = router.group().add(middleware: AdminAuthMiddleware<RoomRequestContext>(adminKey: adminKey))
+        RoomsController<RoomRequestContext>(service: rooms).addRoutes(to: admin)
+        ParticipantsController<RoomRequestContext>(service: rooms).addRoutes(to: admin)
+        MediaServersController<RoomRequestContext>(placement: placement).addRoutes(to: admin)
 
         known.set(router.routes.map { ($0.method, $0.path.description) })
         return router

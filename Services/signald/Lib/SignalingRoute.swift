@@ -48,6 +48,7 @@ struct SignalingRoute: Sendable {
                 group.addTask {
                     try await Task.sleep(for: config.joinTimeout)
                     if !session.isJoined && !session.isClosed {
+                        Counter(label: "signald_errors_total", dimensions: [("code", SignalError.joinTimeout.code)]).increment()
                         session.send(.error(.joinTimeout))
                         session.close(code: 1008)
                     }
@@ -66,12 +67,11 @@ struct SignalingRoute: Sendable {
             for try await message in inbound.messages(maxSize: 64 * 1024) {
                 guard !session.isClosed else { return }
                 guard limiter.allow() else {
-                    Counter(label: "signald_errors_total", dimensions: [("code", "rate_limited")]).increment()
-                    session.send(.error(.rateLimited))
+                    refuse(.rateLimited, session)
                     continue
                 }
                 guard case .text(let text) = message else {
-                    session.send(.error(.binaryNotSupported))
+                    refuse(.binaryNotSupported, session)
                     continue
                 }
                 let started = ContinuousClock.now
@@ -79,20 +79,25 @@ struct SignalingRoute: Sendable {
                     let decoded = try ClientMessage.decode(text)
                     Counter(label: "signald_messages_total", dimensions: [("type", decoded.typeName)]).increment()
                     if case .join = decoded {} else if !session.isJoined {
-                        session.send(.error(.notJoined))
+                        refuse(.notJoined, session)
                         continue
                     }
                     await hub.handle(decoded, from: session)
                     Timer(label: "signald_relay_seconds", dimensions: [("type", decoded.typeName)])
                         .recordNanoseconds((ContinuousClock.now - started).nanoseconds)
                 } catch let error as SignalError {
-                    Counter(label: "signald_errors_total", dimensions: [("code", error.code)]).increment()
-                    session.send(.error(error))
+                    refuse(error, session)
                 }
             }
         } catch {
             logger.debug("websocket ended", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Every refused message is answered with an `error` and counted by its code.
+    private func refuse(_ error: SignalError, _ session: SignalSession) {
+        Counter(label: "signald_errors_total", dimensions: [("code", error.code)]).increment()
+        session.send(.error(error))
     }
 }
 

@@ -35,33 +35,71 @@ final class AudioReceiver {
         return true
     }
 
+    /// Smoothed loudness as an RFC 6464 level (0 loudest, 127 silence); the mixer
+    /// picks its speakers by it.
+    private(set) var loudness = 127.0
+    /// This tick's level from the RTP extension, taken by `beginTick`.
+    private var tickLevel: UInt8?
+    /// Skipped packets leave the decoder's state stale; reset before decoding again.
+    private var decoderIsStale = false
+
+    /// Whether the level has to come from decoded audio (no RFC 6464 extension).
+    var needsDecodeForLevel: Bool { audioLevelExtensionId == nil }
+
+    /// Folds the levels the client sent since the last tick into `loudness`; a
+    /// tick without packets counts as silence (DTX, or the client stopped sending).
+    func beginTick() {
+        guard audioLevelExtensionId != nil else { return }
+        let level = pendingLevel ?? 127
+        pendingLevel = nil
+        tickLevel = level
+        smooth(level)
+    }
+
+    private func smooth(_ level: UInt8) {
+        loudness = 0.6 * loudness + 0.4 * Double(level)
+    }
+
     /// One 20 ms frame for the mixer, or nil when the stream has nothing to say
-    /// (not started, or silent long enough that concealment would only add noise).
-    /// Also returns a talking-state change, if any.
-    func nextFrame(now: Double) -> (pcm: [Int16]?, talkingChanged: Bool?, decodeError: Bool) {
+    /// (not started, not decoded, or silent long enough that concealment would only
+    /// add noise). `decode: false` consumes the frame without decoding it (the
+    /// speaker is not being mixed). Also returns a talking-state change, if any.
+    func nextFrame(now: Double, decode: Bool = true) -> (pcm: [Int16]?, talkingChanged: Bool?, decodeError: Bool) {
         guard started else { return (nil, nil, false) }
         var pcm: [Int16]?
         var decodeError = false
-        switch jitterBuffer.pop(now: now) {
-        case .packet(let payload):
-            concealedInARow = 0
-            do { pcm = try decoder.decode(payload) } catch {
-                decodeError = true
-                pcm = decoder.decodeLoss()
+        let output = jitterBuffer.pop(now: now)
+        if !decode {
+            if case .packet = output { decoderIsStale = true }
+        } else {
+            if decoderIsStale {
+                decoder.reset()
+                decoderIsStale = false
             }
-        case .lost(let next):
-            concealedInARow += 1
-            if concealedInARow <= 5 {
-                pcm = next.map { decoder.decodeFec($0) } ?? decoder.decodeLoss()
+            switch output {
+            case .packet(let payload):
+                concealedInARow = 0
+                do { pcm = try decoder.decode(payload) } catch {
+                    decodeError = true
+                    pcm = decoder.decodeLoss()
+                }
+            case .lost(let next):
+                concealedInARow += 1
+                if concealedInARow <= 5 {
+                    pcm = next.map { decoder.decodeFec($0) } ?? decoder.decodeLoss()
+                }
+            case .empty:
+                concealedInARow += 1
             }
-        case .empty:
-            concealedInARow += 1
         }
-        // Levels from RFC 6464 when the client sends them, else from the decoded signal;
-        // a tick with neither counts as silence (DTX, or the client stopped sending).
-        let level = pendingLevel
-        pendingLevel = nil
-        let changed = talkingDetector.update(level: level, pcm: level == nil && audioLevelExtensionId == nil ? pcm : nil, now: now)
+        let changed: Bool?
+        if audioLevelExtensionId != nil {
+            changed = talkingDetector.update(level: tickLevel, pcm: nil, now: now)
+            tickLevel = nil
+        } else {
+            smooth(pcm.map { TalkingDetector.level(of: $0) } ?? 127)
+            changed = talkingDetector.update(level: nil, pcm: pcm, now: now)
+        }
         return (pcm, changed, decodeError)
     }
 }

@@ -1,6 +1,7 @@
-/// One room's mixer: every 20 ms each connected participant's next frame is
-/// decoded, the room is summed once (Int32), and each listener is sent the sum
-/// minus its own voice. Listeners who did not contribute share one encode.
+/// One room's mixer. Every 20 ms the loudest current speakers (at most
+/// `maxSpeakers`, chosen from RFC 6464 levels or decoded energy) are decoded and
+/// summed once in Int32; each selected speaker is sent the sum minus its own voice,
+/// and everyone else shares one encode of the sum. Streams not mixed are not decoded.
 public final class MixingRoom {
     public struct Member {
         public let session: ServerSession
@@ -12,9 +13,12 @@ public final class MixingRoom {
     private let sharedEncoder: OpusAudioEncoder
     private let encoderOptions: OpusEncoderOptions
     public private(set) var encodesLastTick = 0
+    public private(set) var decodesLastTick = 0
+    private var speakers: SpeakerSelector
 
-    public init(id: String, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
+    public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
         self.id = id
+        speakers = SpeakerSelector(maximum: maxSpeakers)
         self.encoderOptions = encoderOptions
         sharedEncoder = try OpusAudioEncoder(options: encoderOptions)
     }
@@ -41,11 +45,25 @@ public final class MixingRoom {
         members[participantId]?.session.muted = muted
     }
 
+    /// Who is being mixed right now.
+    public var selectedSpeakers: Set<String> { speakers.selected }
+
     /// One 20 ms mixer tick.
     public func tick(now: Double) -> [Transmit] {
-        var frames: [String: [Int16]] = [:]
+        var loudness: [String: Double] = [:]
         for (id, member) in members {
-            if let frame = member.session.nextAudioFrame(now: now) { frames[id] = frame }
+            member.session.beginTick()
+            if member.session.isConnected && !member.session.muted { loudness[id] = member.session.loudness }
+        }
+        let selected = speakers.update(loudness: loudness)
+        var frames: [String: [Int16]] = [:]
+        decodesLastTick = 0
+        for (id, member) in members {
+            let mixed = selected.contains(id)
+            let decode = mixed || member.session.decodesForLevel
+            if decode && member.session.isConnected { decodesLastTick += 1 }
+            let frame = member.session.nextAudioFrame(now: now, decode: decode)
+            if mixed, let frame { frames[id] = frame }
         }
         let mix = MixMinus.mix(frames)
         var shared: [UInt8]?

@@ -113,10 +113,21 @@ public final class ServerSession {
         }
     }
 
-    /// The participant's next 20 ms of decoded audio for the mixer (nil: nothing to add).
-    public func nextAudioFrame(now: Double) -> [Int16]? {
+    /// Smoothed loudness as an RFC 6464 level (0 loudest, 127 silence).
+    public var loudness: Double { receiver.loudness }
+    /// Without the audio-level extension the level comes from decoding every frame.
+    public var decodesForLevel: Bool { receiver.needsDecodeForLevel }
+
+    /// Start of a mixer tick: takes in the levels received since the last one.
+    public func beginTick() {
+        receiver.beginTick()
+    }
+
+    /// The participant's next 20 ms of decoded audio for the mixer (nil: nothing to
+    /// add). With `decode: false` the frame is consumed but not decoded.
+    public func nextAudioFrame(now: Double, decode: Bool = true) -> [Int16]? {
         guard isConnected else { return nil }
-        let (pcm, talkingChanged, decodeError) = receiver.nextFrame(now: now)
+        let (pcm, talkingChanged, decodeError) = receiver.nextFrame(now: now, decode: decode)
         if decodeError { transport.counters.decodeErrors += 1 }
         if let talkingChanged, !muted { events.append(.talking(talkingChanged)) }
         return muted ? nil : pcm

@@ -13,6 +13,8 @@ public struct RoomServerConfig: Sendable {
     public var turnSecret: String?
     public var socketDirectory: String
     public var webRoot: String
+    /// REST joins per second per client address (`ROOMD_JOIN_RATE`; 0 disables).
+    public var joinRatePerSecond: Int = 50
 
     public init(
         httpAddress: String = "127.0.0.1:8080",
@@ -37,7 +39,7 @@ public struct RoomServerConfig: Sendable {
     }
 
     public static func fromEnvironment() -> RoomServerConfig {
-        RoomServerConfig(
+        var config = RoomServerConfig(
             httpAddress: Environment.string("ROOMD_HTTP", default: "127.0.0.1:8080"),
             databasePath: Environment.string("ROOMD_DB", default: "./data/roomd.sqlite"),
             tokenTTLSeconds: Environment.int("ROOMD_TOKEN_TTL", default: 600),
@@ -47,6 +49,8 @@ public struct RoomServerConfig: Sendable {
             turnSecret: Environment.string("ROOMD_TURN_SECRET"),
             socketDirectory: Environment.socketDirectory,
             webRoot: Environment.string("ROOMD_WEB_ROOT", default: "Clients/web"))
+        config.joinRatePerSecond = Environment.int("ROOMD_JOIN_RATE", default: 50)
+        return config
     }
 
     /// Splits a comma-separated list, dropping blanks.

@@ -18,6 +18,7 @@ public enum RoomError: Error, Equatable, Sendable {
     case methodNotAllowed
     case invalidToken
     case tokenExpired
+    case rateLimited
     case internalError
 
     public var code: String {
@@ -35,6 +36,7 @@ public enum RoomError: Error, Equatable, Sendable {
         case .methodNotAllowed: "method_not_allowed"
         case .invalidToken: "invalid_token"
         case .tokenExpired: "token_expired"
+        case .rateLimited: "rate_limited"
         case .internalError: "internal_error"
         }
     }
@@ -49,6 +51,7 @@ public enum RoomError: Error, Equatable, Sendable {
         case .invalidJSON, .invalidRequest: .badRequest
         case .payloadTooLarge: .contentTooLarge
         case .methodNotAllowed: .methodNotAllowed
+        case .rateLimited: .tooManyRequests
         case .internalError: .internalServerError
         }
     }
@@ -68,6 +71,7 @@ public enum RoomError: Error, Equatable, Sendable {
         case .methodNotAllowed: "method not allowed on this route"
         case .invalidToken: "unknown or revoked token"
         case .tokenExpired: "token expired"
+        case .rateLimited: "too many attempts; slow down"
         case .internalError: "internal error"
         }
     }

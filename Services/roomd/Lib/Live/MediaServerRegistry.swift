@@ -24,10 +24,13 @@ public actor MediaServerRegistry {
             connectionID: connectionID, lost: false)
     }
 
-    /// Records a heartbeat; false for an instance that never registered or was lost.
+    /// Records a heartbeat; false for an instance that never registered or whose
+    /// connection closed. An instance that was only stale (hung, then resumed on the
+    /// same connection) becomes healthy again; its old rooms stay where they moved.
     @discardableResult
     public func heartbeat(id: String, load: MediaServerLoad, now: Date) -> Bool {
-        guard var instance = instances[id], !instance.lost else { return false }
+        guard var instance = instances[id], instance.connectionID != nil else { return false }
+        instance.lost = false
         instance.reportedLoad = load
         instance.lastHeartbeatAt = now
         instances[id] = instance
@@ -84,10 +87,12 @@ public actor MediaServerRegistry {
         return chosen?.id
     }
 
-    /// Load as the larger of what the instance reports and what roomd has placed on it.
+    /// Load as the larger of what the instance reports and what roomd has placed on
+    /// it; a lost instance's last report is stale, so only placements count.
     public func load(of instance: MediaServerInstance, liveCounts: [String: Int]) -> (rooms: Int, participants: Int) {
         let placed = rooms(placedOn: instance.id)
         let participants = placed.reduce(0) { $0 + (liveCounts[$1] ?? 0) }
+        guard !instance.lost else { return (placed.count, participants) }
         return (max(instance.reportedLoad.rooms, placed.count), max(instance.reportedLoad.participants, participants))
     }
 }

@@ -21,11 +21,14 @@ public struct RoomService: Sendable, RoomServerContextual {
     let settings: Settings
     let context: RoomServerContext
     let placement: PlacementService
+    let joinLimiter: JoinRateLimiter
 
-    public init(settings: Settings, context: RoomServerContext, placement: PlacementService) {
+    public init(settings: Settings, context: RoomServerContext, placement: PlacementService,
+                joinLimiter: JoinRateLimiter = JoinRateLimiter()) {
         self.settings = settings
         self.context = context
         self.placement = placement
+        self.joinLimiter = joinLimiter
     }
 
     public func createRoom(_ body: CreateRoomBody) async throws -> RoomResource {
@@ -71,14 +74,19 @@ public struct RoomService: Sendable, RoomServerContextual {
     }
 
     /// Checks the PIN and room capacity, places the room, and issues a token.
-    public func join(_ roomId: String, _ body: JoinRoomBody) async throws -> JoinGrant {
+    public func join(_ roomId: String, _ body: JoinRoomBody, client: String = "local") async throws -> JoinGrant {
         let displayName = try RoomValidation.require(body.displayName, in: RoomValidation.displayNameLength, field: "displayName")
         if let pin = body.pin, !RoomValidation.pinLength.contains(pin.count) {
             throw RoomError.invalidRequest("pin must be 1–64 characters")
         }
         let room = try await existingRoom(roomId)
+        do { try await joinLimiter.admit(address: client, roomId: roomId, now: now()) } catch {
+            RoomMetrics.countJoin(outcome: "rate_limited")
+            throw error
+        }
         if let pinHash = room.pinHash {
             guard let pin = body.pin, PinHasher.verify(pin, against: pinHash) else {
+                await joinLimiter.recordWrongPin(address: client, roomId: roomId, now: now())
                 RoomMetrics.countJoin(outcome: "wrong_pin")
                 throw RoomError.wrongPin
             }

@@ -7,7 +7,9 @@ struct JoinController<Context: RequestContext> {
     func addRoutes(to router: some RouterMethods<Context>) {
         router.post("v1/rooms/:roomId/join") { request, context -> Response in
             let body = try await JSONBody.decode(JoinRoomBody.self, from: request)
-            return try JSONBody.response(try await service.join(context.parameters.require("roomId"), body), status: .created)
+            let client = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+            return try JSONBody.response(try await service.join(context.parameters.require("roomId"), body, client: client),
+                                         status: .created)
         }
     }
 }

@@ -1,0 +1,74 @@
+import Logging
+import MediaCore
+import NIOCore
+import NIOPosix
+import Wire
+
+/// The mixing threads of this mediad (`MEDIAD_THREADS`): rooms are spread over
+/// them, and the one UDP socket's reader hands each datagram to its room's engine.
+final class MediaEnginePool: @unchecked Sendable {
+    let engines: [MediaEngine]
+    private let directory: EngineDirectory
+
+    init(engines: [MediaEngine], directory: EngineDirectory) {
+        self.engines = engines
+        self.directory = directory
+    }
+
+    /// On the UDP socket's loop: route by source address or STUN ufrag, then hop.
+    func receive(_ buffer: ByteBuffer, from socketAddress: SocketAddress) {
+        MediaMetrics.packetsIn.increment()
+        guard let source = TransportAddress(socketAddress) else { return MediaMetrics.dropped("bad_source").increment() }
+        let bytes = Array(buffer.readableBytesView)
+        guard let index = directory.engine(for: source, ufrag: { MediaEngine.stunUfrag(bytes) }) else {
+            return MediaMetrics.dropped("unknown_session").increment()
+        }
+        let engine = engines[index]
+        if engine.loop.inEventLoop {
+            engine.receive(bytes, from: source)
+        } else {
+            engine.loop.execute { engine.receive(bytes, from: source) }
+        }
+    }
+
+    func startClocks() {
+        engines.forEach { $0.startClock() }
+    }
+
+    func createSession(_ request: CreateMediaSession, owner: WireConnection?) async throws -> MediaSessionAnswer {
+        try await engines[directory.engine(forRoom: request.roomId)].createSession(request, owner: owner)
+    }
+
+    func setMuted(_ request: SetSessionMuted) async throws {
+        try await engine(for: request.participantId).setMuted(request)
+    }
+
+    func addCandidate(_ request: AddRemoteCandidate) async throws {
+        try await engine(for: request.participantId).addCandidate(request)
+    }
+
+    func closeSession(_ request: CloseMediaSession) async {
+        guard let index = directory.engine(forParticipant: request.participantId) else { return }
+        await engines[index].closeSession(request)
+    }
+
+    func load() async -> MediaServerLoad {
+        var total = MediaServerLoad()
+        for engine in engines {
+            let load = await engine.load()
+            total.rooms += load.rooms
+            total.participants += load.participants
+            total.tickCpuPercent += load.tickCpuPercent / Double(engines.count)
+        }
+        return total
+    }
+
+    func shutdown() async {
+        for engine in engines { await engine.shutdown() }
+    }
+
+    private func engine(for participantId: String) throws -> MediaEngine {
+        guard let index = directory.engine(forParticipant: participantId) else { throw MediaServerError.unknownSession }
+        return engines[index]
+    }
+}
