@@ -65,6 +65,8 @@ class Cluster:
             "MEDIAD_HTTP": f"127.0.0.1:{self.mediad_http}",
             "MEDIAD_CAPACITY": "5000",
             "MEDIAD_THREADS": "1",
+            # every synthetic join comes from 127.0.0.1: lift roomd's per-address join limit
+            "ROOMD_JOIN_RATE": "100000",
         })
         self.env.update(mediad_env or {})
         self.procs = {}
