@@ -64,12 +64,13 @@ def row(s, n):
             f"| {fmt(s.get('cpuMicrosPerParticipantFrame'), '.1f')} "
             f"| {fmt(s.get('mediadRssGrowthKB', 0) / max(1, s['connected']), '.0f')} "
             f"| {fmt(lat50 and lat50 * 1000, '.1f')} / {fmt(lat99 and lat99 * 1000, '.1f')} "
-            f"| {100 * s.get('generatorCpuSeconds', 0) / s['windowSeconds']:.0f}% / {s['generatorLagP99ms']} ms |")
+            f"| {100 * s.get('generatorCpuSeconds', 0) / s['windowSeconds']:.0f}% / {s['generatorLagP99ms']} ms "
+            f"| {100 * s.get('mediadCpuSeconds', 0) / s['windowSeconds']:.0f}% | {s.get('loadavg', 0):.1f} |")
 
 
 HEADER = ("| N | connected | late % | missing % | late ticks | mean tick ms | mediad µs/participant/frame "
-          "| RSS KB/participant | latency p50/p99 ms | generator CPU / lag p99 |\n"
-          "|---|---|---|---|---|---|---|---|---|---|")
+          "| RSS KB/participant | latency p50/p99 ms | generator CPU / lag p99 | mediad CPU | load avg |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def meeting(bin_dir, steps, window, out):
