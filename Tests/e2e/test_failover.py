@@ -138,7 +138,7 @@ def test_a_hung_mediad_is_dropped_by_heartbeat_and_comes_back(cluster_factory):
                    timeout=10, what="the hung instance to turn unhealthy")
         print(f"unhealthy after {time.monotonic() - started:.1f} s")
         wait_until(lambda: [s["rooms"] for s in cluster.media_servers() if s["healthy"]] == [4],
-                   timeout=5, what="the hung instance's rooms to move to the live one")
+                   timeout=12, what="the hung instance's rooms to move to the live one")
         print(f"rooms moved after {time.monotonic() - started:.1f} s")
     finally:
         hung.signal(signal.SIGCONT)

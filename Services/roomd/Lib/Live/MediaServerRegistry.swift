@@ -5,16 +5,21 @@ import Wire
 public actor MediaServerRegistry {
     /// How often mediad should heartbeat.
     public let heartbeatInterval: TimeInterval
-    /// An instance whose last heartbeat is older than this is unhealthy.
+    /// An instance whose last heartbeat is older than this is unhealthy: no new rooms go there.
     public let staleAfter: TimeInterval
+    /// Only after this long without a heartbeat (or when its connection closes) is it
+    /// lost and its rooms moved: a briefly overloaded instance keeps its calls.
+    public let lostAfter: TimeInterval
 
     private var instances: [String: MediaServerInstance] = [:]
     private var placements: [String: String] = [:]
 
-    public init(placements: [String: String] = [:], heartbeatInterval: TimeInterval = 1, staleAfter: TimeInterval = 3) {
+    public init(placements: [String: String] = [:], heartbeatInterval: TimeInterval = 1, staleAfter: TimeInterval = 3,
+                lostAfter: TimeInterval = 8) {
         self.placements = placements
         self.heartbeatInterval = heartbeatInterval
         self.staleAfter = staleAfter
+        self.lostAfter = max(lostAfter, staleAfter)
     }
 
     public func register(_ request: RegisterMediaServer, connectionID: UUID?, now: Date) {
@@ -54,10 +59,10 @@ public actor MediaServerRegistry {
         return markLost(id)
     }
 
-    /// Marks every instance with a stale heartbeat lost; returns their ids.
+    /// Marks every instance silent for `lostAfter` lost; returns their ids.
     public func sweepStale(now: Date) -> [String] {
         instances.values
-            .filter { !$0.lost && !$0.isHealthy(now: now, staleAfter: staleAfter) }
+            .filter { !$0.lost && !$0.isHealthy(now: now, staleAfter: lostAfter) }
             .compactMap { markLost($0.id) }
     }
 

@@ -12,8 +12,14 @@ public struct PlacementService: Sendable, RoomServerContextual {
 
     /// The room's instance if healthy, else a newly chosen one; `no_media_server` when none is up.
     public func ensurePlacement(of roomId: String) async throws -> String {
-        if let current = await mediaServers.placement(of: roomId), await mediaServers.isHealthy(current, now: now()) {
-            return current
+        if let current = await mediaServers.placement(of: roomId) {
+            if await mediaServers.isHealthy(current, now: now()) { return current }
+            // Stale but not yet lost: a room with people in it stays, or it would be
+            // split over two instances; an empty one may move at once.
+            if let instance = await mediaServers.instance(current), !instance.lost,
+               await participants.count(in: roomId) > 0 {
+                return current
+            }
         }
         guard let chosen = try await place(roomId) else { throw RoomError.noMediaServer }
         return chosen
