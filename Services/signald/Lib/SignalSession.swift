@@ -20,6 +20,7 @@ public final class SignalSession: @unchecked Sendable, Hashable {
         var participantId: String?
         var mediaServerId: String?
         var hasMediaSession = false
+        var joinReceived = false
         var closed = false
     }
     private let membership = NIOLockedValueBox(Membership())
@@ -48,6 +49,9 @@ public final class SignalSession: @unchecked Sendable, Hashable {
     public var participantId: String? { membership.withLockedValue { $0.participantId } }
     public var mediaServerId: String? { membership.withLockedValue { $0.mediaServerId } }
     public var isJoined: Bool { participantId != nil }
+    /// The client sent `join` (its admission may still be in flight with roomd).
+    public var joinReceived: Bool { membership.withLockedValue { $0.joinReceived } }
+    func markJoinReceived() { membership.withLockedValue { $0.joinReceived = true } }
     public var hasMediaSession: Bool {
         get { membership.withLockedValue { $0.hasMediaSession } }
         set { membership.withLockedValue { $0.hasMediaSession = newValue } }

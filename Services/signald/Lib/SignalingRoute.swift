@@ -47,7 +47,8 @@ struct SignalingRoute: Sendable {
                 // Join deadline.
                 group.addTask {
                     try await Task.sleep(for: config.joinTimeout)
-                    if !session.isJoined && !session.isClosed {
+                    // The deadline is for the client to send `join`, not for a busy roomd to answer it.
+                    if !session.joinReceived && !session.isClosed {
                         Counter(label: "signald_errors_total", dimensions: [("code", SignalError.joinTimeout.code)]).increment()
                         session.send(.error(.joinTimeout))
                         session.close(code: 1008)
@@ -78,7 +79,7 @@ struct SignalingRoute: Sendable {
                 do {
                     let decoded = try ClientMessage.decode(text)
                     Counter(label: "signald_messages_total", dimensions: [("type", decoded.typeName)]).increment()
-                    if case .join = decoded {} else if !session.isJoined {
+                    if case .join = decoded { session.markJoinReceived() } else if !session.isJoined {
                         refuse(.notJoined, session)
                         continue
                     }
