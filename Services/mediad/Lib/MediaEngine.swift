@@ -25,6 +25,7 @@ final class MediaEngine: @unchecked Sendable {
     private let udp: UdpDriver
     private let directory: EngineDirectory
     private var outbox: [(bytes: [UInt8], to: SocketAddress)] = []
+    private var socketAddresses: [TransportAddress: SocketAddress] = [:]
     private let candidates: [TransportAddress]
     private let certificate: DtlsCertificate
     private let capacity: Int
@@ -83,9 +84,19 @@ final class MediaEngine: @unchecked Sendable {
 
     private func send(_ transmits: [Transmit]) {
         for transmit in transmits {
-            guard let address = SocketAddress(transmit.to) else { continue }
+            guard let address = socketAddress(for: transmit.to) else { continue }
             outbox.append((transmit.bytes, address))
         }
+    }
+
+    /// Converting through the textual IP costs more than the SRTP step; keep the
+    /// few addresses in use (bounded: cleared when it grows past what sessions need).
+    private func socketAddress(for address: TransportAddress) -> SocketAddress? {
+        if let known = socketAddresses[address] { return known }
+        guard let converted = SocketAddress(address) else { return nil }
+        if socketAddresses.count > 4 * max(sessions.count, 64) { socketAddresses.removeAll(keepingCapacity: true) }
+        socketAddresses[address] = converted
+        return converted
     }
 
     private func flushOutbox() {
