@@ -125,7 +125,11 @@ final class MediaEngine: @unchecked Sendable {
         let started = NIODeadline.now()
         if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
         let now = MediaClock.now()
-        for room in rooms.values { send(room.tick(now: now)) }
+        for room in rooms.values {
+            send(room.tick(now: now))
+            let failed = room.takeEncodeErrors()
+            if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
+        }
         for (participantId, owned) in sessions {
             send(owned.session.handleTimeout(now: now))
             drainEvents(of: participantId)

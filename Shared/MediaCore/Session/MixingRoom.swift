@@ -14,6 +14,8 @@ public final class MixingRoom {
     private let encoderOptions: OpusEncoderOptions
     public private(set) var encodesLastTick = 0
     public private(set) var decodesLastTick = 0
+    /// Opus encodes that failed since the last `takeEncodeErrors` (the listener misses that frame).
+    private var encodeErrors = 0
     private var speakers: SpeakerSelector
 
     public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
@@ -45,6 +47,20 @@ public final class MixingRoom {
         members[participantId]?.session.muted = muted
     }
 
+    private func encode(_ pcm: [Int16], with encoder: OpusAudioEncoder) -> [UInt8]? {
+        encodesLastTick += 1
+        do { return try encoder.encode(pcm: pcm) } catch {
+            encodeErrors += 1
+            return nil
+        }
+    }
+
+    /// Failed encodes since the last call, for metrics.
+    public func takeEncodeErrors() -> Int {
+        defer { encodeErrors = 0 }
+        return encodeErrors
+    }
+
     /// Who is being mixed right now.
     public var selectedSpeakers: Set<String> { speakers.selected }
 
@@ -74,13 +90,11 @@ public final class MixingRoom {
             switch mix.source(for: id) {
             case .everyone:
                 if shared == nil {
-                    shared = try? sharedEncoder.encode(pcm: mix.everyone)
-                    encodesLastTick += 1
+                    shared = encode(mix.everyone, with: sharedEncoder)
                 }
                 payload = shared
             case .allBut:
-                payload = try? member.encoder.encode(pcm: mix.frame(for: id))
-                encodesLastTick += 1
+                payload = encode(mix.frame(for: id), with: member.encoder)
             }
             if let payload, let transmit = member.session.packetize(opus: payload) { out.append(transmit) }
         }

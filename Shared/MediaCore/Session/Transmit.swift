@@ -32,7 +32,6 @@ public struct SessionCounters: Equatable, Sendable {
     public var droppedWrongPayloadType = 0
     public var droppedBeforeKeys = 0
     public var decodeErrors = 0
-    public var encodeErrors = 0
 
     public init() {}
 
