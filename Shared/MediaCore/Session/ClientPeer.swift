@@ -5,7 +5,6 @@ public final class ClientPeer {
     public let offerSdp: String
     public private(set) var isConnected = false
     public private(set) var failure: SessionEvent?
-    public var dropOutgoingDtls = false
     /// Sees every decrypted RTP packet with its arrival time (load generator statistics).
     public var onRtp: ((RtpPacket, Double) -> Void)?
     /// False when nobody calls `nextAudioFrame`: packets then skip the jitter buffer.
@@ -74,7 +73,7 @@ public final class ClientPeer {
             self.ice = ice
             if ok && !dtlsStarted {
                 dtlsStarted = true
-                return transport.dtls.start(now: now).map { Transmit(bytes: $0, to: serverAddress) }.filter { _ in !dropOutgoingDtls }
+                return transport.dtls.start(now: now).map { Transmit(bytes: $0, to: serverAddress) }
             }
             return []
         case .dtls:
@@ -101,7 +100,7 @@ public final class ClientPeer {
         guard var ice, let transport, let serverAddress else { return [] }
         var out = ice.handleTimeout(now: now).map { Transmit(bytes: $0.0, to: $0.1) }
         self.ice = ice
-        if dtlsStarted && !dropOutgoingDtls {
+        if dtlsStarted {
             out += transport.dtls.handleTimeout(now: now).map { Transmit(bytes: $0, to: serverAddress) }
         }
         return out
