@@ -57,6 +57,13 @@ final class EngineDirectory: @unchecked Sendable {
         tables.withLockedValue { $0.addresses[address] = engine }
     }
 
+    func forget(addresses: [TransportAddress]) {
+        guard !addresses.isEmpty else { return }
+        tables.withLockedValue { tables in
+            for address in addresses { tables.addresses[address] = nil }
+        }
+    }
+
     func removed(participant: String, ufrag: String, addresses: [TransportAddress]) {
         tables.withLockedValue { tables in
             if let engine = tables.participants.removeValue(forKey: participant) {

@@ -15,6 +15,8 @@ final class MediaEngine: @unchecked Sendable {
         let owner: WireConnection?
         var lastCounters = SessionCounters()
         var lastIce = IceLiteCounters()
+        /// Sources routed to this session (mirrors the session's bounded validated list).
+        var addresses: [TransportAddress] = []
     }
 
     static let tickInterval: Int64 = 20_000_000
@@ -59,13 +61,27 @@ final class MediaEngine: @unchecked Sendable {
             return MediaMetrics.dropped("unknown_session").increment()
         }
         let out = owned.session.receive(bytes, from: source, now: MediaClock.now())
-        if !out.isEmpty && byAddress[source] == nil {
-            byAddress[source] = participantId
-            directory.learned(address: source, engine: index)
-        }
+        if !out.isEmpty && byAddress[source] == nil { learn(source, for: participantId) }
         send(out)
         drainEvents(of: participantId)
         flushOutbox()
+    }
+
+    /// Routes `source` to the session from now on, and forgets the sources the session
+    /// itself no longer accepts, so a peer hopping ports cannot grow the tables.
+    private func learn(_ source: TransportAddress, for participantId: String) {
+        guard var owned = sessions[participantId] else { return }
+        byAddress[source] = participantId
+        directory.learned(address: source, engine: index)
+        owned.addresses.append(source)
+        if owned.addresses.count > ServerSession.maxValidatedSources {
+            let accepted = Set(owned.session.validatedSources)
+            let forgotten = owned.addresses.filter { !accepted.contains($0) }
+            owned.addresses.removeAll { !accepted.contains($0) }
+            for address in forgotten { byAddress[address] = nil }
+            directory.forget(addresses: forgotten)
+        }
+        sessions[participantId] = owned
     }
 
     /// Known address first; else the ufrag in a STUN request's USERNAME.
@@ -297,9 +313,8 @@ final class MediaEngine: @unchecked Sendable {
         } else {
             send(owned.session.close(reason: reason))
         }
-        let addresses = byAddress.filter { $0.value == participantId }.map(\.key)
-        directory.removed(participant: participantId, ufrag: owned.session.localUfrag, addresses: addresses)
-        byUfrag = byUfrag.filter { $0.value != participantId }
-        for address in addresses { byAddress[address] = nil }
+        directory.removed(participant: participantId, ufrag: owned.session.localUfrag, addresses: owned.addresses)
+        byUfrag[owned.session.localUfrag] = nil
+        for address in owned.addresses { byAddress[address] = nil }
     }
 }

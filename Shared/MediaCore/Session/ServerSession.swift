@@ -19,7 +19,10 @@ public final class ServerSession {
     private var sender: AudioSender
     private let createdAt: Double
     private var nextReportAt: Double
-    private var validatedSources: Set<TransportAddress> = []
+    /// Sources that passed a STUN check, least recently validated first. Bounded: a peer
+    /// behind a rebinding NAT (or replaying its own checks from new ports) must not grow it.
+    public private(set) var validatedSources: [TransportAddress] = []
+    public static let maxValidatedSources = 8
     private var events: [SessionEvent] = []
     private var lastCounters = SessionCounters()
 
@@ -53,6 +56,24 @@ public final class ServerSession {
     public var counters: SessionCounters { transport.counters }
     public var iceCounters: IceLiteCounters { ice.counters }
 
+    /// The usual source is the most recent one: look from the end.
+    private func isValidated(_ source: TransportAddress) -> Bool {
+        validatedSources.last == source || validatedSources.contains(source)
+    }
+
+    /// Most recent last; past the cap the oldest source goes, but never the selected one.
+    private func rememberValidated(_ source: TransportAddress) {
+        if let index = validatedSources.firstIndex(of: source) {
+            guard index != validatedSources.count - 1 else { return }
+            validatedSources.remove(at: index)
+        }
+        validatedSources.append(source)
+        if validatedSources.count > Self.maxValidatedSources,
+           let oldest = validatedSources.firstIndex(where: { $0 != ice.selectedAddress }) {
+            validatedSources.remove(at: oldest)
+        }
+    }
+
     /// Events since the last call.
     public func takeEvents() -> [SessionEvent] {
         defer { events = [] }
@@ -67,10 +88,10 @@ public final class ServerSession {
         case .stun:
             let result = ice.handleStun(bytes, from: source, now: now)
             guard let response = result.response else { return [] }
-            validatedSources.insert(source)
+            rememberValidated(source)
             return [Transmit(bytes: response, to: source)]
         case .dtls:
-            guard validatedSources.contains(source) else {
+            guard isValidated(source) else {
                 transport.counters.droppedUnvalidatedSource += 1
                 return []
             }
@@ -78,7 +99,7 @@ public final class ServerSession {
             if let event { record(event) }
             return datagrams.compactMap { sendable($0) }
         case .rtp, .rtcp:
-            guard validatedSources.contains(source) else {
+            guard isValidated(source) else {
                 transport.counters.droppedUnvalidatedSource += 1
                 return []
             }
