@@ -57,8 +57,10 @@ fuzz: fuzz-build
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
-## 50 aiortc participants in 5 rooms for SOAK_MINUTES (default 30) on release binaries; not part of `make test`.
+## 50 participants (loadgen; SOAK_CLIENT=aiortc for Python peers) in 5 rooms for SOAK_MINUTES (default 30)
+## on release binaries; not part of `make test`.
 soak: build-release
+	$(SWIFT) build -c release --product loadgen
 	PARLEY_BIN="$$($(SWIFT) build -c release --show-bin-path)" .venv/bin/python Tools/soak.py
 
 ## Benchmarks (prints tables, asserts nothing; not part of `make test`): release builds

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Soak: SOAK_PARTICIPANTS aiortc participants (default 50) in SOAK_ROOMS rooms
-(default 5) for SOAK_MINUTES (default 30) against real roomd/signald/mediad.
+"""Soak: SOAK_PARTICIPANTS participants (default 50) in SOAK_ROOMS rooms (default 5)
+for SOAK_MINUTES (default 30) against real roomd/signald/mediad.
 
 Every minute prints the RSS of each service (from /proc), mediad's late mixer ticks
-and dropped packets (from /metrics), and the packet loss the peers see (aiortc
-inbound-rtp stats). One worker process per room keeps the Python side off one core.
-Exit status 1 if a service died, a peer lost its session, or mediad's RSS kept
-growing through the second half of the run.
+and dropped packets (from /metrics), and the packet loss the participants see.
+Exit status 1 if a service died, a participant lost its session, or mediad's RSS
+kept growing through the second half of the run.
+
+SOAK_CLIENT picks the participants: `loadgen` (default; Tools/loadgen, the real
+REST → WebSocket → ICE → DTLS → SRTP path with pre-encoded Opus, two talkers per
+room, cheap enough that the generator never starves the call) or `aiortc` (one
+Python worker process per room; on a busy 2-core machine the Python side itself
+can fall behind and miss ICE consent).
 
     PARLEY_BIN=.build/release SOAK_MINUTES=5 .venv/bin/python Tools/soak.py
 """
@@ -14,6 +19,8 @@ import asyncio
 import math
 import multiprocessing
 import os
+import re
+import subprocess
 import sys
 import time
 from queue import Empty
@@ -26,6 +33,7 @@ from parley_harness import Cluster  # noqa: E402
 MINUTES = float(os.environ.get("SOAK_MINUTES", "30"))
 ROOMS = int(os.environ.get("SOAK_ROOMS", "5"))
 PARTICIPANTS = int(os.environ.get("SOAK_PARTICIPANTS", "50"))
+CLIENT = os.environ.get("SOAK_CLIENT", "loadgen")
 
 
 def rss_mb(pid):
@@ -105,7 +113,83 @@ def room_worker(cluster_info, room_id, names, seconds, queue):
     asyncio.run(run())
 
 
+def rss_growing(samples):
+    half = samples[len(samples) // 2:]
+    return len(half) >= 3 and all(b > a for a, b in zip(half, half[1:])) and half[-1] > half[0] * 1.2
+
+
+def soak_with_loadgen():
+    """Runs Tools/loadgen for the whole soak; it prints a cumulative `interim` line per minute."""
+    binary = os.path.join(os.environ.get("PARLEY_BIN", ".build/debug"), "loadgen")
+    if not os.path.exists(binary):
+        print(f"soak: {binary} not found (make soak builds it)")
+        return 1
+    cluster = Cluster().start()
+    failures = []
+    generator = None
+    try:
+        per_room = PARTICIPANTS // ROOMS
+        services = {s.name: s for s in cluster.services}
+        mediad = services["mediad-m1"]
+        mediad_port = cluster.mediad_http_ports[0]
+        generator = subprocess.Popen(
+            [binary, "--roomd", cluster.roomd_url, "--admin-key", cluster.admin_key, "--rooms", str(ROOMS),
+             "--participants-per-room", str(per_room), "--talkers", "2", "--ramp", "10",
+             "--duration", str(MINUTES * 60), "--report-every", "60", "--quiet",
+             "--mediad-pid", str(mediad.proc.pid), "--mediad-metrics", f"http://127.0.0.1:{mediad_port}/metrics"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        print(f"soak: {per_room * ROOMS} loadgen participants in {ROOMS} rooms for {MINUTES:g} min; "
+              f"binaries {os.path.abspath(os.path.dirname(binary))}", flush=True)
+        header = ("min  " + "  ".join(f"{n:>11}" for n in services) +
+                  "   late_ticks  dropped  rx_packets   lost  loss%  late>40ms  lat_p99_ms  down")
+        mediad_rss, minute, previous = [], 0, None
+        for line in generator.stdout:
+            if not line.startswith("interim "):
+                print("  " + line.rstrip(), flush=True)  # loadgen's own header, failures and summary
+                continue
+            if previous is None:
+                print(header, flush=True)
+            figures = dict(re.findall(r"(\w+)=([\d./]+)", line))
+            minute += 1
+            received, lost = int(figures["received"]), int(figures["lost"])
+            connected, total = (int(v) for v in figures["connected"].split("/"))
+            metrics = metrics_text(mediad_port)
+            rss = {n: rss_mb(s.proc.pid) for n, s in services.items()}
+            mediad_rss.append(rss["mediad-m1"])
+            down = total - connected
+            print(f"{minute:3d}  " + "  ".join(f"{v:8.1f} MB" for v in rss.values()) +
+                  f"   {metric_sum(metrics, 'mediad_late_ticks_total'):10.0f}"
+                  f"  {metric_sum(metrics, 'mediad_packets_dropped_total'):7.0f}  {received:10d}  {lost:5d}"
+                  f"  {100.0 * lost / max(1, received + lost):5.2f}  {int(figures['late']):9d}"
+                  f"  {float(figures['latency_p99_ms']):10.1f}  {down:4d}", flush=True)
+            previous = figures
+            if down:
+                failures.append(f"minute {minute}: {down} participants not connected")
+            failures += [f"{name} died" for name, service in services.items() if not service.alive()]
+        if generator.wait() != 0:
+            failures.append(f"loadgen exited with {generator.returncode}")
+        if minute < math.floor(MINUTES) - 1:
+            failures.append(f"only {minute} per-minute reports for a {MINUTES:g} min soak")
+        if rss_growing(mediad_rss):
+            failures.append(f"mediad RSS kept growing: {mediad_rss[len(mediad_rss) // 2:]}")
+    finally:
+        if generator and generator.poll() is None:
+            generator.kill()
+            generator.wait()
+        cluster.stop()
+        if failures:
+            cluster.dump_logs()
+        cluster.cleanup()
+    for failure in failures:
+        print("FAIL:", failure)
+    return 1 if failures else 0
+
+
 def main():
+    return soak_with_loadgen() if CLIENT == "loadgen" else soak_with_aiortc()
+
+
+def soak_with_aiortc():
     cluster = Cluster().start()
     failures = []
     try:
@@ -152,9 +236,8 @@ def main():
             if down:
                 failures.append(f"minute {minute}: {down} peers not connected or not reporting")
             failures += [f"{name} died" for name, service in services.items() if not service.alive()]
-        half = mediad_rss[len(mediad_rss) // 2:]
-        if len(half) >= 3 and all(b > a for a, b in zip(half, half[1:])) and half[-1] > half[0] * 1.2:
-            failures.append(f"mediad RSS kept growing: {half}")
+        if rss_growing(mediad_rss):
+            failures.append(f"mediad RSS kept growing: {mediad_rss[len(mediad_rss) // 2:]}")
     finally:
         cluster.stop()
         if failures:

@@ -25,6 +25,7 @@ struct LoadGen: AsyncParsableCommand {
     @Option(help: "give up on joins still pending after this many seconds") var joinTimeout = 30.0
     @Option(help: "mediad process id: CPU and RSS are read from /proc over the window") var mediadPid: Int32?
     @Option(help: "mediad /metrics URL: tick metrics are read at window start and end") var mediadMetrics: String?
+    @Option(help: "print cumulative window figures every this many seconds (soak runs); 0 = only the summary") var reportEvery = 0.0
     @Option(help: "write the summary as JSON to this file") var json: String?
     @Option(help: "label printed in the summary") var label = ""
     @Flag(help: "less progress output") var quiet = false

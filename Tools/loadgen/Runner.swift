@@ -100,7 +100,7 @@ final class Runner: @unchecked Sendable {
         let selfBefore = ProcessSample.read(pid: getpid())
         let windowStart = Clock.now()
         try await loop.submit { self.openWindow() }.get()
-        try await Task.sleep(nanoseconds: UInt64(options.duration * 1e9))
+        try await waitOutWindow(from: windowStart)
         let windowFigures = try await loop.submit { self.closeWindow() }.get()
         let windowSeconds = Clock.now() - windowStart
         let mediadAfter = options.mediadPid.flatMap(ProcessSample.read)
@@ -126,6 +126,32 @@ final class Runner: @unchecked Sendable {
         }
         return summary
     }
+
+    /// Sleeps through the window; with `--report-every`, prints a cumulative line each
+    /// period (`interim key=value …`, parsed by Tools/soak.py).
+    func waitOutWindow(from start: Double) async throws {
+        let end = start + options.duration
+        while true {
+            let remaining = end - Clock.now()
+            guard remaining > 0 else { return }
+            let step = options.reportEvery > 0 ? min(options.reportEvery, remaining) : remaining
+            try await Task.sleep(nanoseconds: UInt64(step * 1e9))
+            guard options.reportEvery > 0, Clock.now() < end - 0.5 else { continue }
+            let (window, connected, dropped) = try await loop.submit { () -> (WindowFigures, Int, Int) in
+                let figures = self.closeWindow()
+                self.windowOpen = true
+                return (figures, self.participants.filter { $0.state == .connected }.count, self.droppedAfterConnect)
+            }.get()
+            let rss = options.mediadPid.flatMap(ProcessSample.read)?.rssKB ?? 0
+            print(String(format: "interim t=%.0f connected=%d/%d sent=%d received=%d lost=%d late=%d maxgap_ms=%.0f latency_p50_ms=%.1f latency_p99_ms=%.1f mediad_rss_kb=%d dropped=%d",
+                         Clock.now() - start, connected, total, window.sent, window.received, window.lost, window.late,
+                         window.maxGap * 1000, (window.latencyP50 ?? 0) * 1000, (window.latencyP99 ?? 0) * 1000, rss, dropped))
+            fflush(stdout)
+        }
+    }
+
+    /// Participants whose session ended (an `error`, kick or close) after they had connected.
+    var droppedAfterConnect: Int { participants.filter { $0.connectedAt != nil && $0.state == .failed }.count }
 
     func scrapeMetrics() async -> MetricsSample? {
         guard let url = options.mediadMetrics else { return nil }

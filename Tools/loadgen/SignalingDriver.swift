@@ -60,7 +60,8 @@ struct SignalingDriver: Sendable {
                     case "error":
                         let code = object["code"] as? String ?? "?"
                         try await loop.submit {
-                            if participant.state != .connected { participant.fail("signalling error \(code)") }
+                            // Before connecting the join failed; after it, the media session ended (e.g. consent expired).
+                            participant.fail(participant.state == .connected ? "session ended: \(code)" : "signalling error \(code)")
                         }.get()
                     case "kicked", "room-closed":
                         try await loop.submit { participant.fail("signalling \(type)") }.get()
