@@ -39,7 +39,7 @@ final class InMemoryCallTests: XCTestCase {
     /// Runs a call; `tones[i]` nil makes peer i a silent listener, `levels[i]` is the
     /// RFC 6464 level it sends (lower is louder).
     func runCall(lossRate: Double, maxExtraDelay: Double, tones: [Double?]? = nil, levels: [UInt8]? = nil,
-                 maxSpeakers: Int = 3) throws -> [[Int16]] {
+                 maxSpeakers: Int = 3, afterTick: ((MixingRoom, Double) -> Void)? = nil) throws -> [[Int16]] {
         let tones = tones ?? self.tones.map { Optional($0) }
         let levels = levels ?? Array(repeating: 30, count: tones.count)
         let certificate = DtlsCertificate.shared
@@ -97,6 +97,7 @@ final class InMemoryCallTests: XCTestCase {
                 if let frame = client.peer.nextAudioFrame(now: now) { received[index] += frame }
             }
             network.send(room.tick(now: now), from: serverAddress, now: now, media: true)
+            afterTick?(room, now)
         }
         for client in clients { XCTAssertTrue(client.peer.isConnected) }
         return received
@@ -150,6 +151,50 @@ final class InMemoryCallTests: XCTestCase {
         let firstTalker = Array(received[0].suffix(48000 * 2))
         XCTAssertLessThan(Goertzel.level(firstTalker, frequency: 440), Goertzel.level(firstTalker, frequency: 550) - 20)
         XCTAssertGreaterThan(Goertzel.level(firstTalker, frequency: 660), -30)
+    }
+}
+
+/// A listener who would hear exactly one voice gets that voice's packet as sent,
+/// not a re-encode: two talkers cost one encode per tick, a lone talker none.
+extension InMemoryCallTests {
+    /// Codec work in the last two seconds of a call, once everyone is connected.
+    struct Work { var maxEncodes = 0; var minForwards = Int.max; var ticks = 0 }
+
+    func runCountingWork(tones: [Double?]) throws -> (received: [[Int16]], work: Work) {
+        var work = Work()
+        let received = try runCall(lossRate: 0, maxExtraDelay: 0, tones: tones) { room, now in
+            guard now > 2 else { return }
+            work.ticks += 1
+            work.maxEncodes = max(work.maxEncodes, room.encodesLastTick)
+            work.minForwards = min(work.minForwards, room.forwardsLastTick)
+        }
+        return (received, work)
+    }
+
+    func testTwoTalkersHearEachOthersPacketAndListenersShareOneEncode() throws {
+        let (received, work) = try runCountingWork(tones: [440, 550, nil, nil])
+        let window = { (index: Int) in Array(received[index].suffix(48000 * 2)) }
+        let first = window(0), second = window(1)
+        XCTAssertGreaterThan(Goertzel.level(first, frequency: 550), Goertzel.level(first, frequency: 440) + 30)
+        XCTAssertGreaterThan(Goertzel.level(second, frequency: 440), Goertzel.level(second, frequency: 550) + 30)
+        XCTAssertGreaterThan(Goertzel.level(first, frequency: 550), -30)
+        for listener in [window(2), window(3)] {
+            XCTAssertGreaterThan(Goertzel.level(listener, frequency: 440), -30)
+            XCTAssertGreaterThan(Goertzel.level(listener, frequency: 550), -30)
+        }
+        XCTAssertGreaterThan(work.ticks, 50)
+        XCTAssertEqual(work.maxEncodes, 1, "only the listeners' shared mix is encoded")
+        XCTAssertEqual(work.minForwards, 2, "each talker gets the other's packet")
+    }
+
+    func testALoneTalkerIsForwardedWithoutCodecWork() throws {
+        let (received, work) = try runCountingWork(tones: [440, nil, nil])
+        for listener in [received[1], received[2]] {
+            XCTAssertGreaterThan(Goertzel.level(Array(listener.suffix(48000 * 2)), frequency: 440), -30)
+        }
+        XCTAssertLessThan(Goertzel.level(Array(received[0].suffix(48000 * 2)), frequency: 440), -60, "the talker gets silence")
+        XCTAssertEqual(work.maxEncodes, 0)
+        XCTAssertEqual(work.minForwards, 2)
     }
 }
 

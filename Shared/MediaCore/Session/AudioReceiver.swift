@@ -64,11 +64,15 @@ final class AudioReceiver {
     /// (not started, not decoded, or silent long enough that concealment would only
     /// add noise). `decode: false` consumes the frame without decoding it (the
     /// speaker is not being mixed). Also returns a talking-state change, if any.
-    func nextFrame(now: Double, decode: Bool = true) -> (pcm: [Int16]?, talkingChanged: Bool?, decodeError: Bool) {
-        guard started else { return (nil, nil, false) }
+    /// `opus` is the packet played this tick as received (nil when it was lost or the
+    /// buffer ran dry), which the mixer may forward as is instead of re-encoding it.
+    func nextFrame(now: Double, decode: Bool = true) -> (pcm: [Int16]?, opus: [UInt8]?, talkingChanged: Bool?, decodeError: Bool) {
+        guard started else { return (nil, nil, nil, false) }
         var pcm: [Int16]?
         var decodeError = false
         let output = jitterBuffer.pop(now: now)
+        var opus: [UInt8]?
+        if case .packet(let payload) = output { opus = payload }
         if !decode {
             if case .packet = output { decoderIsStale = true }
         } else {
@@ -100,6 +104,6 @@ final class AudioReceiver {
             smooth(pcm.map { TalkingDetector.level(of: $0) } ?? 127)
             changed = talkingDetector.update(level: nil, pcm: pcm, now: now)
         }
-        return (pcm, changed, decodeError)
+        return (pcm, opus, changed, decodeError)
     }
 }

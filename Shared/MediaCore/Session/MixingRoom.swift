@@ -2,6 +2,11 @@
 /// `maxSpeakers`, chosen from RFC 6464 levels or decoded energy) are decoded and
 /// summed once in Int32; each selected speaker is sent the sum minus its own voice,
 /// and everyone else shares one encode of the sum. Streams not mixed are not decoded.
+///
+/// A listener who would hear exactly one voice gets that voice's Opus packet as it
+/// arrived instead of a decode and re-encode (a lone speaker costs no codec work at
+/// all; with two, each hears the other's packet and only the listeners' shared mix
+/// is encoded), and a listener who would hear nobody gets one cached silence packet.
 public final class MixingRoom {
     public struct Member {
         public let session: ServerSession
@@ -14,6 +19,10 @@ public final class MixingRoom {
     private let encoderOptions: OpusEncoderOptions
     public private(set) var encodesLastTick = 0
     public private(set) var decodesLastTick = 0
+    /// Listeners sent a speaker's own packet this tick.
+    public private(set) var forwardsLastTick = 0
+    /// A 20 ms Opus frame of silence, encoded once.
+    private let silencePacket: [UInt8]
     /// Opus encodes that failed since the last `takeEncodeErrors` (the listener misses that frame).
     private var encodeErrors = 0
     private var speakers: SpeakerSelector
@@ -23,6 +32,16 @@ public final class MixingRoom {
         speakers = SpeakerSelector(maximum: maxSpeakers)
         self.encoderOptions = encoderOptions
         sharedEncoder = try OpusAudioEncoder(options: encoderOptions)
+        silencePacket = try Self.encodeSilence(options: encoderOptions)
+    }
+
+    /// The steady-state frame an encoder settles on for digital silence.
+    private static func encodeSilence(options: OpusEncoderOptions) throws -> [UInt8] {
+        let encoder = try OpusAudioEncoder(options: options)
+        let quiet = [Int16](repeating: 0, count: MixMinus.frameSamples)
+        var packet: [UInt8] = []
+        for _ in 0..<10 { packet = try encoder.encode(pcm: quiet) }
+        return packet
     }
 
     public var participantCount: Int { members.count }
@@ -72,29 +91,51 @@ public final class MixingRoom {
             if member.session.isConnected && !member.session.muted { loudness[id] = member.session.loudness }
         }
         let selected = speakers.update(loudness: loudness)
+        // A lone speaker is only ever forwarded: nobody needs its decoded audio.
+        let mixing = selected.count > 1
         var frames: [String: [Int16]] = [:]
+        var packets: [String: [UInt8]] = [:]
         decodesLastTick = 0
         for (id, member) in members {
-            let mixed = selected.contains(id)
-            let decode = mixed || member.session.decodesForLevel
+            let isSpeaker = selected.contains(id)
+            let decode = (isSpeaker && mixing) || member.session.decodesForLevel
             if decode && member.session.isConnected { decodesLastTick += 1 }
             let frame = member.session.nextAudioFrame(now: now, decode: decode)
-            if mixed, let frame { frames[id] = frame }
+            guard isSpeaker else { continue }
+            if let pcm = frame.pcm { frames[id] = pcm }
+            if let opus = frame.opus { packets[id] = opus }
         }
-        let mix = MixMinus.mix(frames)
+        let voices = Set(frames.keys).union(packets.keys)
+        var mix: MixMinusResult<String>?
         var shared: [UInt8]?
         var out: [Transmit] = []
         encodesLastTick = 0
+        forwardsLastTick = 0
         for (id, member) in members where member.session.isConnected {
+            var heard = voices
+            heard.remove(id)
             let payload: [UInt8]?
-            switch mix.source(for: id) {
-            case .everyone:
-                if shared == nil {
-                    shared = encode(mix.everyone, with: sharedEncoder)
+            if heard.isEmpty {
+                if !mixing, let lone = selected.first, lone != id, packets[lone] == nil {
+                    // The lone speaker's frame is missing: send nothing and let the
+                    // listener's decoder conceal it rather than cut to silence.
+                    member.session.skipFrame()
+                    continue
                 }
-                payload = shared
-            case .allBut:
-                payload = encode(mix.frame(for: id), with: member.encoder)
+                payload = silencePacket
+            } else if heard.count == 1, let only = heard.first, let packet = packets[only] {
+                forwardsLastTick += 1
+                payload = packet
+            } else {
+                let result = mix ?? MixMinus.mix(frames)
+                mix = result
+                switch result.source(for: id) {
+                case .everyone:
+                    if shared == nil { shared = encode(result.everyone, with: sharedEncoder) }
+                    payload = shared
+                case .allBut:
+                    payload = encode(result.frame(for: id), with: member.encoder)
+                }
             }
             if let payload, let transmit = member.session.packetize(opus: payload) { out.append(transmit) }
         }

@@ -144,14 +144,20 @@ public final class ServerSession {
         receiver.beginTick()
     }
 
-    /// The participant's next 20 ms of decoded audio for the mixer (nil: nothing to
-    /// add). With `decode: false` the frame is consumed but not decoded.
-    public func nextAudioFrame(now: Double, decode: Bool = true) -> [Int16]? {
-        guard isConnected else { return nil }
-        let (pcm, talkingChanged, decodeError) = receiver.nextFrame(now: now, decode: decode)
+    /// The participant's next 20 ms for the mixer: decoded audio (nil: nothing to add)
+    /// and the Opus packet it came from (nil when concealed). With `decode: false`
+    /// the frame is consumed but not decoded. Both are nil while muted.
+    public func nextAudioFrame(now: Double, decode: Bool = true) -> (pcm: [Int16]?, opus: [UInt8]?) {
+        guard isConnected else { return (nil, nil) }
+        let (pcm, opus, talkingChanged, decodeError) = receiver.nextFrame(now: now, decode: decode)
         if decodeError { transport.counters.decodeErrors += 1 }
         if let talkingChanged, !muted { events.append(.talking(talkingChanged)) }
-        return muted ? nil : pcm
+        return muted ? (nil, nil) : (pcm, opus)
+    }
+
+    /// Sends nothing for this 20 ms frame (the RTP timestamp still advances, as in DTX).
+    public func skipFrame() {
+        sender.skipFrame()
     }
 
     /// Wraps one encoded 20 ms frame of the mix for this participant.
