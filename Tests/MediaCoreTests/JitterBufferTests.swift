@@ -100,6 +100,39 @@ final class JitterBufferTests: XCTestCase {
         XCTAssertLessThanOrEqual(jittery.targetDelay, 0.2)
     }
 
+    /// A clean stream that started with surplus settles at one frame buffered
+    /// (playout at the first tick after arrival); only the surplus is dropped.
+    func testSurplusOnACleanStreamIsTrimmedToOneFrame() {
+        var buffer = JitterBuffer()
+        insert(&buffer, 0, at: 0)
+        insert(&buffer, 1, at: 0.02)
+        var played = 0, bufferedAtPop = 0
+        for tick in 0..<200 {
+            let now = 0.021 + Double(tick) * 0.02
+            insert(&buffer, UInt16(tick + 2), at: now - 0.015)
+            bufferedAtPop = buffer.bufferedFrames
+            if case .packet = buffer.pop(now: now) { played += 1 }
+        }
+        XCTAssertEqual(bufferedAtPop, 1)
+        XCTAssertEqual(buffer.stats.overflowDropped, 2, "the two frames of surplus trimmed, one per second")
+        XCTAssertEqual(buffer.stats.lost + buffer.stats.late + buffer.stats.underruns, 0)
+        XCTAssertEqual(played, 200, "202 sent, 2 trimmed")
+    }
+
+    /// Arrivals wobbling ±4 ms around the tick keep enough buffered to never run dry.
+    func testJitterAroundTheTickKeepsASafetyFrame() {
+        var buffer = JitterBuffer()
+        var generator = SeededGenerator(seed: 7)
+        var losses = 0
+        for tick in 0..<500 {
+            let now = Double(tick) * 0.02
+            let arrival = now - 0.001 + Double.random(in: -0.004...0.004, using: &generator)
+            insert(&buffer, UInt16(tick), at: arrival)
+            if tick > 10, case .lost = buffer.pop(now: now) { losses += 1 } else if tick <= 10 { _ = buffer.pop(now: now) }
+        }
+        XCTAssertLessThan(losses, 5, "lost \(losses) of 490, target \(buffer.targetDelay)")
+    }
+
     func testUnderrunThenStreamRestartIsNotCountedAsLate() {
         var buffer = JitterBuffer()
         insert(&buffer, 10, at: 0)

@@ -23,6 +23,15 @@ public struct JitterBuffer {
     public private(set) var jitter = 0.0
 
     private var packets: [Int64: [UInt8]] = [:]
+    private var arrivals: [Int64: Double] = [:]
+    /// The shortest time a played packet waited in the buffer during the current
+    /// second: if even that one would have been in time a frame later, the buffer
+    /// holds a frame more than the path needs.
+    private var shortestWait = Double.infinity
+    private var playedThisWindow = 0
+    /// How much earlier than needed every packet of a window must have arrived
+    /// before a frame of delay is given back.
+    static let trimMargin = 0.002
     private var highest: Int64?
     /// The next sequence number to play; anything older is late.
     private var next: Int64?
@@ -30,7 +39,6 @@ public struct JitterBuffer {
     private var playing = false
     private var firstArrival: Double?
     private var lastTransit: (arrival: Double, timestamp: UInt32)?
-    private var excessPops = 0
 
     /// A packet further behind than this is a restarted stream, not a late one.
     static let resyncDistance: Int64 = 512
@@ -74,6 +82,7 @@ public struct JitterBuffer {
         }
         stats.inserted += 1
         packets[seq] = payload
+        arrivals[seq] = now
         if seq > (highest ?? .min) { highest = seq }
         if firstArrival == nil { firstArrival = now }
         updateJitter(arrival: now, timestamp: timestamp)
@@ -103,6 +112,8 @@ public struct JitterBuffer {
         next = current + 1
         if let payload = packets.removeValue(forKey: current) {
             stats.played += 1
+            if let arrival = arrivals.removeValue(forKey: current) { shortestWait = min(shortestWait, now - arrival) }
+            playedThisWindow += 1
             return .packet(payload)
         }
         stats.lost += 1
@@ -131,24 +142,28 @@ public struct JitterBuffer {
         let newStart = highest - targetFrames + 1
         for seq in packets.keys where seq < newStart {
             packets[seq] = nil
+            arrivals[seq] = nil
             stats.overflowDropped += 1
         }
         if next != nil { next = newStart }
     }
 
-    /// Shrinks a delay that stayed well above target for a second, one
-    /// frame at a time, so a past jitter burst does not leave latency behind.
+    /// Gives back one frame of delay after a second in which every played packet
+    /// would still have been in time with one frame less buffered, so a start-up
+    /// surplus or a past jitter burst does not leave latency behind while a path
+    /// whose packets land close to the mixer tick keeps its safety frame.
     private mutating func trimExcessDelay() {
-        guard let seq = next, playing else { return }
-        excessPops = Int64(bufferedFrames) > targetFrames + 2 ? excessPops + 1 : 0
-        guard excessPops >= Int(1 / frameDuration) else { return }
-        excessPops = 0
+        guard let seq = next, playing, playedThisWindow >= Int(1 / frameDuration) else { return }
+        defer { shortestWait = .infinity; playedThisWindow = 0 }
+        guard shortestWait >= frameDuration + Self.trimMargin, bufferedFrames >= 2 else { return }
         if packets.removeValue(forKey: seq) != nil { stats.overflowDropped += 1 }
+        arrivals[seq] = nil
         next = seq + 1
     }
 
     private mutating func restart() {
         packets.removeAll()
+        arrivals.removeAll()
         highest = nil
         next = nil
         playing = false
