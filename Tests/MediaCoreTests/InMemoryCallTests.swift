@@ -158,7 +158,7 @@ final class InMemoryCallTests: XCTestCase {
 /// not a re-encode: two talkers cost one encode per tick, a lone talker none.
 extension InMemoryCallTests {
     /// Codec work in the last two seconds of a call, once everyone is connected.
-    struct Work { var maxEncodes = 0; var minForwards = Int.max; var ticks = 0 }
+    struct Work { var maxEncodes = 0; var minForwards = Int.max; var ticks = 0; var personalEncoders = 0 }
 
     func runCountingWork(tones: [Double?]) throws -> (received: [[Int16]], work: Work) {
         var work = Work()
@@ -167,6 +167,7 @@ extension InMemoryCallTests {
             work.ticks += 1
             work.maxEncodes = max(work.maxEncodes, room.encodesLastTick)
             work.minForwards = min(work.minForwards, room.forwardsLastTick)
+            work.personalEncoders = max(work.personalEncoders, room.personalEncoderCount)
         }
         return (received, work)
     }
@@ -184,6 +185,7 @@ extension InMemoryCallTests {
         }
         XCTAssertGreaterThan(work.ticks, 50)
         XCTAssertEqual(work.maxEncodes, 1, "only the listeners' shared mix is encoded")
+        XCTAssertEqual(work.personalEncoders, 0, "nobody needed a mix-minus encoder of their own")
         XCTAssertEqual(work.minForwards, 2, "each talker gets the other's packet")
     }
 

@@ -143,6 +143,8 @@ final class MediaEngine: @unchecked Sendable {
         let now = MediaClock.now()
         for room in rooms.values {
             send(room.tick(now: now))
+            // Each room's mix leaves as soon as it is ready, not after every room's.
+            flushOutbox()
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
         }

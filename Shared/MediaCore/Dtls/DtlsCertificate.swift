@@ -13,6 +13,8 @@ public final class DtlsCertificate: @unchecked Sendable {
     let privateKey: OpaquePointer
     /// DER encoding of the certificate.
     public let der: [UInt8]
+    /// Shared by every DTLS session presenting this certificate.
+    let dtlsContext: DtlsContext
     /// SHA-256 of the DER, uppercase hex with colons, as in `a=fingerprint:sha-256`.
     public let fingerprint: String
 
@@ -39,6 +41,7 @@ public final class DtlsCertificate: @unchecked Sendable {
         do {
             try Self.fill(cert, key: key, commonName: commonName, validity: validity)
             der = try Self.encode(cert)
+            dtlsContext = try DtlsContext(certificate: cert, privateKey: key)
         } catch {
             X509_free(cert)
             EVP_PKEY_free(key)

@@ -15,7 +15,6 @@ public final class DtlsEndpoint {
     enum State { case idle, handshaking, connected, failed, closed }
 
     public let role: DtlsRole
-    private let context: OpaquePointer
     private let ssl: OpaquePointer
     private let readBio: OpaquePointer
     private let writeBio: OpaquePointer
@@ -37,27 +36,15 @@ public final class DtlsEndpoint {
             }
             expected = parsed
         }
-        guard let context = SSL_CTX_new(DTLS_method()) else {
-            throw MediaError.dtlsHandshakeFailed("SSL_CTX_new failed")
-        }
-        // Set on the context before SSL_new, which copies the verify settings.
-        parley_ssl_ctx_accept_any_peer_cert(context)
-        // SSL_CTX_set_tlsext_use_srtp returns 0 on success.
-        guard parley_ssl_ctx_pin_dtls12(context) == 1,
-              SSL_CTX_use_certificate(context, certificate.x509) == 1,
-              SSL_CTX_use_PrivateKey(context, certificate.privateKey) == 1,
-              SSL_CTX_set_tlsext_use_srtp(context, Self.srtpProfiles) == 0,
-              let ssl = SSL_new(context)
-        else {
-            SSL_CTX_free(context)
-            throw MediaError.dtlsHandshakeFailed("configuring OpenSSL failed")
+        // SSL_new takes a reference on the shared context.
+        guard let ssl = SSL_new(certificate.dtlsContext.context) else {
+            throw MediaError.dtlsHandshakeFailed("SSL_new failed")
         }
         // Checks the fingerprint inside the handshake, so a wrong peer is
         // refused with an alert before any key exists.
         if let expected, parley_ssl_pin_peer_digest(ssl, expected.openSSLName,
                                                     expected.digest, expected.digest.count) != 1 {
             SSL_free(ssl)
-            SSL_CTX_free(context)
             throw MediaError.certificateError("cannot pin the peer fingerprint")
         }
         let newReadBio = BIO_new(BIO_s_mem()), newWriteBio = BIO_new(BIO_s_mem())
@@ -65,7 +52,6 @@ public final class DtlsEndpoint {
             BIO_free_all(newReadBio)
             BIO_free_all(newWriteBio)
             SSL_free(ssl)
-            SSL_CTX_free(context)
             throw MediaError.dtlsHandshakeFailed("BIO_new failed")
         }
         parley_bio_set_mem_eof_retry(readBio)
@@ -75,7 +61,6 @@ public final class DtlsEndpoint {
         parley_dtls_set_link_mtu(ssl, Self.mtu)
         if role == .client { SSL_set_connect_state(ssl) } else { SSL_set_accept_state(ssl) }
         self.role = role
-        self.context = context
         self.ssl = ssl
         self.readBio = readBio
         self.writeBio = writeBio
@@ -84,7 +69,6 @@ public final class DtlsEndpoint {
 
     deinit {
         SSL_free(ssl)
-        SSL_CTX_free(context)
     }
 
     /// When `handleTimeout(now:)` should next be called, if at all.

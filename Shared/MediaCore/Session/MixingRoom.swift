@@ -10,8 +10,20 @@
 public final class MixingRoom {
     public struct Member {
         public let session: ServerSession
-        let encoder: OpusAudioEncoder
+        /// For this member's own mix-minus encoder (its DTX preference).
+        let encoderOptions: OpusEncoderOptions
     }
+
+    /// A member's own mix-minus encoder. Opus encoders are ~43 KB each, so one
+    /// exists only while its member is a mixed speaker: created on first use,
+    /// dropped after `encoderIdleTicks` without use.
+    final class PersonalEncoder {
+        let encoder: OpusAudioEncoder
+        var lastUsed: Int
+        init(_ encoder: OpusAudioEncoder, tick: Int) { self.encoder = encoder; lastUsed = tick }
+    }
+
+    static let encoderIdleTicks = 500
 
     public let id: String
     public private(set) var members: [String: Member] = [:]
@@ -26,6 +38,10 @@ public final class MixingRoom {
     /// Opus encodes that failed since the last `takeEncodeErrors` (the listener misses that frame).
     private var encodeErrors = 0
     private var speakers: SpeakerSelector
+    private var tickCount = 0
+    private var personalEncoders: [String: PersonalEncoder] = [:]
+    /// Members holding a personal encoder right now.
+    public var personalEncoderCount: Int { personalEncoders.count }
 
     public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
         self.id = id
@@ -52,18 +68,39 @@ public final class MixingRoom {
         var options = encoderOptions
         // Honour the participant's own DTX preference for its personal stream.
         options.dtx = encoderOptions.dtx || session.offer.opus.useDtx
-        let encoder = try OpusAudioEncoder(options: options)
         let previous = members[session.participantId]
-        members[session.participantId] = Member(session: session, encoder: encoder)
+        members[session.participantId] = Member(session: session, encoderOptions: options)
         return previous?.session.close(reason: "replaced") ?? []
     }
 
     public func remove(_ participantId: String, reason: String = "left") -> [Transmit] {
-        members.removeValue(forKey: participantId)?.session.close(reason: reason) ?? []
+        personalEncoders[participantId] = nil
+        return members.removeValue(forKey: participantId)?.session.close(reason: reason) ?? []
     }
 
     public func setMuted(_ participantId: String, muted: Bool) {
         members[participantId]?.session.muted = muted
+    }
+
+    /// Encodes `id`'s own mix with its personal encoder, creating it if needed.
+    private func encodePersonal(_ pcm: [Int16], for id: String) -> [UInt8]? {
+        if let personal = personalEncoders[id] {
+            personal.lastUsed = tickCount
+            return encode(pcm, with: personal.encoder)
+        }
+        guard let options = members[id]?.encoderOptions, let encoder = try? OpusAudioEncoder(options: options) else {
+            encodeErrors += 1
+            return nil
+        }
+        personalEncoders[id] = PersonalEncoder(encoder, tick: tickCount)
+        return encode(pcm, with: encoder)
+    }
+
+    /// Frees the personal encoders of members who stopped being mixed speakers (or left).
+    private func dropIdleEncoders() {
+        personalEncoders = personalEncoders.filter { id, personal in
+            members[id] != nil && tickCount - personal.lastUsed <= Self.encoderIdleTicks
+        }
     }
 
     private func encode(_ pcm: [Int16], with encoder: OpusAudioEncoder) -> [UInt8]? {
@@ -85,6 +122,8 @@ public final class MixingRoom {
 
     /// One 20 ms mixer tick.
     public func tick(now: Double) -> [Transmit] {
+        tickCount += 1
+        if tickCount % 50 == 0 { dropIdleEncoders() }
         var loudness: [String: Double] = [:]
         for (id, member) in members {
             member.session.beginTick()
@@ -134,7 +173,7 @@ public final class MixingRoom {
                     if shared == nil { shared = encode(result.everyone, with: sharedEncoder) }
                     payload = shared
                 case .allBut:
-                    payload = encode(result.frame(for: id), with: member.encoder)
+                    payload = encodePersonal(result.frame(for: id), for: id)
                 }
             }
             if let payload, let transmit = member.session.packetize(opus: payload) { out.append(transmit) }
