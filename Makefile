@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build soak bench
+.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build fuzz-smoke soak bench
 
 setup:
 	@scripts/setup.sh
@@ -29,15 +29,18 @@ e2e-test: build
 	@echo "==> end-to-end tests with real peers"
 	PARLEY_BIN="$$($(SWIFT) build --show-bin-path)" .venv/bin/python -m pytest -v Tests/e2e
 
-## Installs what is missing, builds, and runs every test.
-test: unit-test e2e-test
+## Installs what is missing, builds, and runs every test (the fuzz smoke run last).
+test: unit-test e2e-test fuzz-smoke
 
 clean:
 	rm -rf .build test-output
 
 ## libFuzzer runs of the STUN, SDP, RTP/RTCP and Wire-frame parsers: FUZZ_RUNS executions each
-## (default 1e6), seeded from the test fixtures; crash inputs land in test-output/fuzz/.
+## (default 1e6, inputs up to FUZZ_MAX_LEN bytes, at most FUZZ_MAX_SECONDS per target), seeded
+## from the test fixtures; crash inputs land in test-output/fuzz/ and fail the run.
 FUZZ_RUNS ?= 1000000
+FUZZ_MAX_LEN ?= 4096
+FUZZ_MAX_SECONDS ?= 3600
 FUZZ_TARGETS := FuzzStun FuzzSdp FuzzRtp FuzzWireFrame
 FUZZ_SCRATCH := .build-fuzz
 FUZZ_BUILD := $(SWIFT) build -c debug --scratch-path $(FUZZ_SCRATCH) -Xswiftc -sanitize=fuzzer,address
@@ -51,11 +54,16 @@ fuzz: fuzz-build
 	@bin="$$($(FUZZ_BUILD) --show-bin-path)"; for target in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_SCRATCH)/corpus/$$target; \
 		echo "==> $$target: $(FUZZ_RUNS) runs"; \
-		"$$bin/$$target" -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		"$$bin/$$target" -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) -max_total_time=$(FUZZ_MAX_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 			-artifact_prefix=test-output/fuzz/$$target- $(FUZZ_SCRATCH)/corpus/$$target $(FUZZ_SCRATCH)/seeds/$$target \
 			2>&1 | grep -E "^(Done|INFO: Seed|==[0-9]+==|SUMMARY|stat::number_of_executed_units|Fatal|.*ERROR)" ; \
 		test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
+
+## The smoke run `make test` ends with: 1e5 executions per target (capped at 5 minutes each).
+fuzz-smoke:
+	@echo "==> fuzz smoke run (sanitized build in $(FUZZ_SCRATCH))"
+	@$(MAKE) --no-print-directory fuzz FUZZ_RUNS=100000 FUZZ_MAX_LEN=1024 FUZZ_MAX_SECONDS=300
 
 ## 50 participants (loadgen; SOAK_CLIENT=aiortc for Python peers) in 5 rooms for SOAK_MINUTES (default 30)
 ## on release binaries; not part of `make test`.
