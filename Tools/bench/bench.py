@@ -106,7 +106,7 @@ def townhall(bin_dir, steps, window, out):
             best = n
         else:
             break
-    out.append(f"\n**Largest passing town hall: {best} listeners** (roomd caps a room at 1,000 participants).\n")
+    out.append(f"\n**Largest passing town hall: {best} listeners**.\n")
     return best
 
 
@@ -155,7 +155,7 @@ def main():
                            f"| {s.get('mediadRssGrowthKB', 0) / max(1, s['connected']):.0f} |")
         out.append("")
     if "townhall" in only:
-        townhall(args.bin, [100, 250, 500] + ([] if args.quick else [750, 997]), window, out)
+        townhall(args.bin, [100, 250, 500, 1000] + ([] if args.quick else [1500, 2000]), window, out)
     if "storm" in only:
         storm(args.bin, [50, 100, 200] + ([] if args.quick else [400]), 300, out)
     text = "\n".join(out)

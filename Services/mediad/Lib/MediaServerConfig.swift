@@ -14,7 +14,7 @@ public struct MediaServerConfig: Sendable {
 
     public init(id: String, udp: ListenAddress = ListenAddress(host: "127.0.0.1", port: 40000), announcedIP: String? = nil,
                 http: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8082), socketDirectory: String = "./run",
-                threads: Int = System.coreCount, capacity: Int = 1000) {
+                threads: Int = System.coreCount, capacity: Int = 5000) {
         self.id = id
         self.udp = udp
         self.announcedIP = announcedIP

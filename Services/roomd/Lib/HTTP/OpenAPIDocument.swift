@@ -20,7 +20,7 @@ enum OpenAPIDocument {
       "CreateRoom": {"type": "object", "required": ["name"], "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 100},
         "pin": {"type": "string", "minLength": 1, "maxLength": 64},
-        "maxParticipants": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}},
+        "maxParticipants": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}}},
       "Room": {"type": "object", "required": ["id", "name", "hasPin", "maxParticipants", "participantCount", "createdAt"], "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "hasPin": {"type": "boolean"},
         "maxParticipants": {"type": "integer"}, "participantCount": {"type": "integer"},

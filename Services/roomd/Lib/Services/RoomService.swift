@@ -35,7 +35,7 @@ public struct RoomService: Sendable, RoomServerContextual {
         let name = try RoomValidation.require(body.name, in: RoomValidation.nameLength, field: "name")
         let maxParticipants = body.maxParticipants ?? RoomValidation.defaultMaxParticipants
         guard RoomValidation.maxParticipants.contains(maxParticipants) else {
-            throw RoomError.invalidRequest("maxParticipants must be 1–1000")
+            throw RoomError.invalidRequest("maxParticipants must be 1–10000")
         }
         var pinHash: String?
         if let pin = body.pin {

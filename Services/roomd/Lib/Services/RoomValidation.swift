@@ -5,7 +5,7 @@ enum RoomValidation {
     static let nameLength = 1...100
     static let displayNameLength = 1...64
     static let pinLength = 1...64
-    static let maxParticipants = 1...1000
+    static let maxParticipants = 1...10_000
     static let defaultMaxParticipants = 100
     /// Longest id we bother looking up; anything longer cannot exist.
     static let maxIdLength = 64
