@@ -16,6 +16,7 @@ final class UdpDriver: @unchecked Sendable {
     }
 
     var eventLoop: EventLoop { channel.eventLoop }
+    static let datagramsPerRead = 32
 
     /// Binds the first free port of the range.
     static func bind(_ address: ListenAddress, group: EventLoopGroup, receive: @escaping (ByteBuffer, SocketAddress) -> Void) async throws -> UdpDriver {
@@ -24,7 +25,11 @@ final class UdpDriver: @unchecked Sendable {
             do {
                 let channel = try await DatagramBootstrap(group: group)
                     .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 0)
-                    .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+                    // recvmmsg: up to 32 datagrams per syscall (NIO splits the buffer between them).
+                    .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
+                    .channelOption(ChannelOptions.recvAllocator,
+                                   value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * 2048))
+                    .channelOption(ChannelOptions.maxMessagesPerRead, value: 8)
                     .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {

@@ -151,10 +151,10 @@ public final class MixingRoom {
         encodesLastTick = 0
         forwardsLastTick = 0
         for (id, member) in members where member.session.isConnected {
-            var heard = voices
-            heard.remove(id)
+            // How many voices this listener hears (all but its own), without copying the set.
+            let heardCount = voices.count - (voices.contains(id) ? 1 : 0)
             let payload: [UInt8]?
-            if heard.isEmpty {
+            if heardCount == 0 {
                 if !mixing, let lone = selected.first, lone != id, packets[lone] == nil {
                     // The lone speaker's frame is missing: send nothing and let the
                     // listener's decoder conceal it rather than cut to silence.
@@ -162,7 +162,7 @@ public final class MixingRoom {
                     continue
                 }
                 payload = silencePacket
-            } else if heard.count == 1, let only = heard.first, let packet = packets[only] {
+            } else if heardCount == 1, let only = voices.first(where: { $0 != id }), let packet = packets[only] {
                 forwardsLastTick += 1
                 payload = packet
             } else {
