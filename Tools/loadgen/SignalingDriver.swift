@@ -14,7 +14,7 @@ struct SignalingDriver: Sendable {
         var ids: [String] = []
         for index in 0..<options.rooms {
             let body = try JSONSerialization.data(withJSONObject: [
-                "name": "loadgen-\(index)", "maxParticipants": min(1000, options.participantsPerRoom),
+                "name": "loadgen-\(index)", "maxParticipants": min(10_000, options.participantsPerRoom),
             ])
             let response = try await http.request("POST", options.roomd + "/v1/rooms", body: Array(body), bearer: options.adminKey)
             guard response.status == 201, let room = Self.object(response.body), let id = room["id"] as? String else {
