@@ -37,9 +37,12 @@ struct SignalingDriver: Sendable {
             }
             let peer = ClientPeer(certificate: runner.certificate)
             let offer = Self.text(["type": "offer", "sdp": peer.offerSdp])
-            let client = WebSocketClient(url: url, eventLoopGroup: group, logger: logger) { inbound, outbound, _ in
+            // `joined` lists everyone already in the room: ~110 bytes each, so a town hall's
+            // runs to hundreds of kilobytes (signald fragments it into 64 KB frames).
+            let client = WebSocketClient(url: url, configuration: .init(maxFrameSize: 1 << 20),
+                                         eventLoopGroup: group, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(Self.text(["type": "join", "token": token])))
-                for try await message in inbound.messages(maxSize: 1 << 20) {
+                for try await message in inbound.messages(maxSize: 16 << 20) {
                     guard case .text(let text) = message, let object = Self.object(Array(text.utf8)),
                           let type = object["type"] as? String else { continue }
                     switch type {
