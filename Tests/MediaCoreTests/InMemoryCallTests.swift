@@ -39,7 +39,8 @@ final class InMemoryCallTests: XCTestCase {
     /// Runs a call; `tones[i]` nil makes peer i a silent listener, `levels[i]` is the
     /// RFC 6464 level it sends (lower is louder).
     func runCall(lossRate: Double, maxExtraDelay: Double, tones: [Double?]? = nil, levels: [UInt8]? = nil,
-                 maxSpeakers: Int = 3, afterTick: ((MixingRoom, Double) -> Void)? = nil) throws -> [[Int16]] {
+                 maxSpeakers: Int = 3, defersSrtp: Bool = false,
+                 afterTick: ((MixingRoom, Double) -> Void)? = nil) throws -> [[Int16]] {
         let tones = tones ?? self.tones.map { Optional($0) }
         let levels = levels ?? Array(repeating: 30, count: tones.count)
         let certificate = DtlsCertificate.shared
@@ -53,7 +54,8 @@ final class InMemoryCallTests: XCTestCase {
         for index in 0..<tones.count {
             let peer = ClientPeer(certificate: try DtlsCertificate())
             let session = try ServerSession(participantId: "p\(index)", offer: try AudioOffer(parsing: peer.offerSdp),
-                                            certificate: certificate, candidates: [serverAddress], now: now)
+                                            certificate: certificate, candidates: [serverAddress], now: now,
+                                            defersSrtpSetup: defersSrtp)
             try room.add(session)
             try peer.apply(answerSdp: session.answerSdp)
             let address = TransportAddress(ip: "10.0.0.\(index + 2)", port: UInt16(5000 + index))!
@@ -61,6 +63,7 @@ final class InMemoryCallTests: XCTestCase {
             sessions["p\(index)"] = session
             network.send(peer.start(now: now), from: address, now: now, media: false)
         }
+        var pendingSrtp: [(ServerSession, SrtpKeyMaterial)] = []
         var received: [[Int16]] = Array(repeating: [], count: tones.count)
         var phase = Array(repeating: 0.0, count: tones.count)
         let duration = 4.0
@@ -72,6 +75,8 @@ final class InMemoryCallTests: XCTestCase {
                     guard let session = sessions.values.first(where: { $0.remoteAddress == delivery.from })
                         ?? sessions.values.first(where: { self.isStunFor($0, delivery.transmit.bytes) }) else { continue }
                     network.send(session.receive(delivery.transmit.bytes, from: delivery.from, now: now), from: serverAddress, now: now, media: false)
+                    // As mediad does, but a tick later: the contexts come from "another thread".
+                    if let keys = session.takeSrtpKeys() { pendingSrtp.append((session, keys)) }
                 } else if let client = clients.first(where: { $0.address == delivery.transmit.to }) {
                     network.send(client.peer.receive(delivery.transmit.bytes, from: delivery.from, now: now), from: client.address, now: now, media: false)
                 }
@@ -82,6 +87,8 @@ final class InMemoryCallTests: XCTestCase {
             for session in sessions.values {
                 network.send(session.handleTimeout(now: now), from: serverAddress, now: now, media: false)
             }
+            for (session, keys) in pendingSrtp { session.installSrtp(Result { try SrtpPair(keys: keys) }) }
+            pendingSrtp = []
             guard now >= nextFrame else { continue }
             nextFrame += 0.02
             for (index, client) in clients.enumerated() {
@@ -128,6 +135,12 @@ final class InMemoryCallTests: XCTestCase {
         assertEachHearsTheOthers(try runCall(lossRate: 0, maxExtraDelay: 0))
         // A figure, not an assertion: the machine is shared and noisy.
         print("in-memory call: 4.0 s of audio simulated in \(Date().timeIntervalSince(started)) s")
+    }
+
+    /// mediad builds SRTP contexts off its mixing thread: the session connects only
+    /// once they are installed, and the call is as good as with inline setup.
+    func testSrtpContextsBuiltOutsideTheSession() throws {
+        assertEachHearsTheOthers(try runCall(lossRate: 0, maxExtraDelay: 0, defersSrtp: true))
     }
 
     func testTonesSurviveTenPercentLossAndReordering() throws {

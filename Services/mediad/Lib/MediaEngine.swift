@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MediaCore
 import NIOCore
+import NIOPosix
 import Wire
 
 /// The rooms and sessions of one mixing thread. All its state is confined to its
@@ -31,6 +32,7 @@ final class MediaEngine: @unchecked Sendable {
     private let candidates: [TransportAddress]
     private let certificate: DtlsCertificate
     private let capacity: Int
+    private let srtpBuilder: NIOThreadPool
     private var rooms: [String: MixingRoom] = [:]
     private var sessions: [String: Owned] = [:]
     private var byUfrag: [String: String] = [:]
@@ -42,7 +44,8 @@ final class MediaEngine: @unchecked Sendable {
     private var stopped = false
 
     init(index: Int, loop: EventLoop, udp: UdpDriver, directory: EngineDirectory, candidates: [TransportAddress],
-         certificate: DtlsCertificate, capacity: Int, logger: Logger) {
+         certificate: DtlsCertificate, capacity: Int, srtpBuilder: NIOThreadPool, logger: Logger) {
+        self.srtpBuilder = srtpBuilder
         self.index = index
         self.loop = loop
         self.udp = udp
@@ -62,9 +65,21 @@ final class MediaEngine: @unchecked Sendable {
         }
         let out = owned.session.receive(bytes, from: source, now: MediaClock.now())
         if !out.isEmpty && byAddress[source] == nil { learn(source, for: participantId) }
+        if let keys = owned.session.takeSrtpKeys() { buildSrtp(keys, for: owned.session) }
         send(out)
         drainEvents(of: participantId)
         flushOutbox()
+    }
+
+    /// Builds the session's SRTP contexts on the helper pool (about a millisecond each
+    /// with NSS: a join storm must not stall every room's mixer) and installs them here.
+    private func buildSrtp(_ keys: SrtpKeyMaterial, for session: ServerSession) {
+        srtpBuilder.runIfActive(eventLoop: loop) { try SrtpPair(keys: keys) }.whenComplete { result in
+            guard let owned = self.sessions[session.participantId], owned.session === session else { return }
+            session.installSrtp(result)
+            self.drainEvents(of: session.participantId)
+            self.flushOutbox()
+        }
     }
 
     /// Routes `source` to the session from now on, and forgets the sources the session
@@ -220,7 +235,7 @@ final class MediaEngine: @unchecked Sendable {
             let session: ServerSession
             do {
                 session = try ServerSession(participantId: request.participantId, offer: offer, certificate: self.certificate,
-                                            candidates: self.candidates, now: MediaClock.now())
+                                            candidates: self.candidates, now: MediaClock.now(), defersSrtpSetup: true)
             } catch {
                 throw MediaServerError.invalidOffer("\(error)")
             }

@@ -34,9 +34,12 @@ public final class MediaServerApp: Service, @unchecked Sendable {
             throw MediaServerError.invalidOffer("MEDIAD_ANNOUNCED_IP \(config.candidateIP) is not an IP address")
         }
         let directory = EngineDirectory(engines: loops.count)
+        // SRTP contexts are built here, off the mixing threads.
+        let srtpBuilder = NIOThreadPool(numberOfThreads: 1)
+        srtpBuilder.start()
         let engines = loops.enumerated().map { index, loop in
             MediaEngine(index: index, loop: loop, udp: udp, directory: directory, candidates: [candidate],
-                        certificate: certificate, capacity: config.capacity, logger: logger)
+                        certificate: certificate, capacity: config.capacity, srtpBuilder: srtpBuilder, logger: logger)
         }
         let engine = MediaEnginePool(engines: engines, directory: directory)
         poolBox.pool = engine
@@ -73,6 +76,7 @@ public final class MediaServerApp: Service, @unchecked Sendable {
         await control.shutdown()
         await udp.close()
         try? await mixingThreads.shutdownGracefully()
+        try? await srtpBuilder.shutdownGracefully()
     }
 
     static func controlHandlers(_ engine: MediaEnginePool) -> WireHandlers {

@@ -11,6 +11,10 @@ final class SecureTransport {
     private(set) var outbound: SrtpContext?
     private(set) var isConnected = false
     var counters = SessionCounters()
+    /// When set, a finished handshake parks its keys in `pendingKeys` for the owner
+    /// to build the SRTP contexts elsewhere and `install` them; else they are built here.
+    var defersSrtp = false
+    var pendingKeys: SrtpKeyMaterial?
 
     init(role: DtlsRole, certificate: DtlsCertificate, remoteFingerprint: SdpFingerprint?) throws {
         dtls = try DtlsEndpoint(role: role, certificate: certificate,
@@ -22,10 +26,12 @@ final class SecureTransport {
         let output = dtls.handle(bytes, now: now)
         switch output.event {
         case .connected(let keys):
+            if defersSrtp {
+                pendingKeys = keys
+                return (output.datagrams, nil)
+            }
             do {
-                inbound = try SrtpContext(profile: keys.profile, key: keys.remoteKey, salt: keys.remoteSalt, direction: .inbound)
-                outbound = try SrtpContext(profile: keys.profile, key: keys.localKey, salt: keys.localSalt, direction: .outbound)
-                isConnected = true
+                install(try SrtpPair(keys: keys))
                 return (output.datagrams, .connected)
             } catch {
                 return (output.datagrams, .failed(code: "srtp_failed", message: "\(error)"))
@@ -38,6 +44,13 @@ final class SecureTransport {
         case nil:
             return (output.datagrams, nil)
         }
+    }
+
+    func install(_ pair: SrtpPair) {
+        inbound = pair.inbound
+        outbound = pair.outbound
+        pendingKeys = nil
+        isConnected = true
     }
 
     /// Decrypts an SRTP or SRTCP packet (told apart by the RFC 5761 payload-type range).

@@ -26,8 +26,11 @@ public final class ServerSession {
     private var events: [SessionEvent] = []
     private var lastCounters = SessionCounters()
 
+    /// - Parameter defersSrtpSetup: when the handshake finishes, leave the keys for
+    ///   `takeSrtpKeys()` and wait for `installSrtp(_:)` (a server builds the SRTP
+    ///   contexts off its mixing thread) instead of building them inline.
     public init(participantId: String, offer: AudioOffer, certificate: DtlsCertificate,
-                candidates: [TransportAddress], now: Double) throws {
+                candidates: [TransportAddress], now: Double, defersSrtpSetup: Bool = false) throws {
         let credentials = IceLiteAgent.randomCredentials()
         var random = SystemRandomNumberGenerator()
         let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
@@ -40,6 +43,7 @@ public final class ServerSession {
             throw MediaError.certificateError("the offer has no usable a=fingerprint")
         }
         transport = try SecureTransport(role: .server, certificate: certificate, remoteFingerprint: fingerprint)
+        transport.defersSrtp = defersSrtpSetup
         receiver = try AudioReceiver(payloadType: offer.opusPayloadType, audioLevelExtensionId: offer.audioLevelExtensionId)
         sender = AudioSender(ssrc: ssrc, payloadType: offer.opusPayloadType, audioLevelExtensionId: offer.audioLevelExtensionId)
         createdAt = now
@@ -71,6 +75,24 @@ public final class ServerSession {
         if validatedSources.count > Self.maxValidatedSources,
            let oldest = validatedSources.firstIndex(where: { $0 != ice.selectedAddress }) {
             validatedSources.remove(at: oldest)
+        }
+    }
+
+    /// The keys of a handshake that just finished, once (only with `defersSrtpSetup`).
+    public func takeSrtpKeys() -> SrtpKeyMaterial? {
+        defer { transport.pendingKeys = nil }
+        return isEnded ? nil : transport.pendingKeys
+    }
+
+    /// Completes a deferred setup: the session is connected from here on (or failed).
+    public func installSrtp(_ result: Result<SrtpPair, Error>) {
+        guard !isEnded, !isConnected else { return }
+        switch result {
+        case .success(let pair):
+            transport.install(pair)
+            record(.connected)
+        case .failure(let error):
+            record(.failed(code: "srtp_failed", message: "\(error)"))
         }
     }
 
