@@ -143,7 +143,7 @@ def main():
     out = []
     started = time.monotonic()
     if "meeting" in only:
-        steps = [10, 50, 100, 200] + ([] if args.quick else [300, 400, 500, 600, 800])
+        steps = [10, 50, 100, 150, 200] + ([] if args.quick else [250, 300, 400, 500, 600, 800])
         best, results = meeting(args.bin, steps, window, out)
         out.append("### (d)/(e) mediad cost per participant (meeting load)\n")
         out.append("| N | mediad CPU % of a core | µs per participant per 20 ms frame | RSS growth KB per participant |\n|---|---|---|---|")

@@ -4,7 +4,12 @@ final class AudioReceiver {
     let payloadType: UInt8
     let audioLevelExtensionId: UInt8?
     private var jitterBuffer = JitterBuffer()
-    private let decoder: OpusAudioDecoder
+    /// Created on the first frame that is decoded and dropped after `decoderIdleFrames`
+    /// frames without decoding: most participants of a room are never mixed, and an
+    /// Opus decoder is 18 KB.
+    private var decoder: OpusAudioDecoder?
+    private var framesSinceDecode = 0
+    static let decoderIdleFrames = 500
     private var talkingDetector = TalkingDetector()
     private(set) var statistics: ReceiveStatistics?
     /// The loudest RFC 6464 level seen since the last tick (0 is loudest).
@@ -16,7 +21,6 @@ final class AudioReceiver {
     init(payloadType: UInt8, audioLevelExtensionId: UInt8?) throws {
         self.payloadType = payloadType
         self.audioLevelExtensionId = audioLevelExtensionId
-        decoder = try OpusAudioDecoder(channels: 1)
     }
 
     var isTalking: Bool { talkingDetector.isTalking }
@@ -42,6 +46,21 @@ final class AudioReceiver {
     private var tickLevel: UInt8?
     /// Skipped packets leave the decoder's state stale; reset before decoding again.
     private var decoderIsStale = false
+
+    /// The decoder, created or reset as needed before a frame is decoded.
+    private func activeDecoder() -> OpusAudioDecoder? {
+        if let decoder {
+            if decoderIsStale { decoder.reset() }
+            decoderIsStale = false
+            return decoder
+        }
+        decoderIsStale = false
+        decoder = try? OpusAudioDecoder(channels: 1)
+        return decoder
+    }
+
+    /// Whether a decoder is held right now (tests).
+    var holdsDecoder: Bool { decoder != nil }
 
     /// Whether the level has to come from decoded audio (no RFC 6464 extension).
     var needsDecodeForLevel: Bool { audioLevelExtensionId == nil }
@@ -75,11 +94,10 @@ final class AudioReceiver {
         if case .packet(let payload) = output { opus = payload }
         if !decode {
             if case .packet = output { decoderIsStale = true }
-        } else {
-            if decoderIsStale {
-                decoder.reset()
-                decoderIsStale = false
-            }
+            framesSinceDecode += 1
+            if framesSinceDecode > Self.decoderIdleFrames { decoder = nil }
+        } else if let decoder = activeDecoder() {
+            framesSinceDecode = 0
             switch output {
             case .packet(let payload):
                 concealedInARow = 0
@@ -95,6 +113,8 @@ final class AudioReceiver {
             case .empty:
                 concealedInARow += 1
             }
+        } else {
+            decodeError = true
         }
         let changed: Bool?
         if audioLevelExtensionId != nil {
