@@ -118,6 +118,19 @@ def rss_growing(samples):
     return len(half) >= 3 and all(b > a for a, b in zip(half, half[1:])) and half[-1] > half[0] * 1.2
 
 
+def shut_down(cluster, failures):
+    cluster.stop()
+    if failures:
+        cluster.dump_logs()
+    cluster.cleanup()
+
+
+def report(failures):
+    for failure in failures:
+        print("FAIL:", failure)
+    return 1 if failures else 0
+
+
 def soak_with_loadgen():
     """Runs Tools/loadgen for the whole soak; it prints a cumulative `interim` line per minute."""
     binary = os.path.join(os.environ.get("PARLEY_BIN", ".build/debug"), "loadgen")
@@ -176,13 +189,8 @@ def soak_with_loadgen():
         if generator and generator.poll() is None:
             generator.kill()
             generator.wait()
-        cluster.stop()
-        if failures:
-            cluster.dump_logs()
-        cluster.cleanup()
-    for failure in failures:
-        print("FAIL:", failure)
-    return 1 if failures else 0
+        shut_down(cluster, failures)
+    return report(failures)
 
 
 def main():
@@ -239,13 +247,8 @@ def soak_with_aiortc():
         if rss_growing(mediad_rss):
             failures.append(f"mediad RSS kept growing: {mediad_rss[len(mediad_rss) // 2:]}")
     finally:
-        cluster.stop()
-        if failures:
-            cluster.dump_logs()
-        cluster.cleanup()
-    for failure in failures:
-        print("FAIL:", failure)
-    return 1 if failures else 0
+        shut_down(cluster, failures)
+    return report(failures)
 
 
 if __name__ == "__main__":
