@@ -22,8 +22,8 @@ public struct JitterBuffer {
     /// Smoothed interarrival jitter in seconds (RFC 3550 §6.4.1).
     public private(set) var jitter = 0.0
 
-    private var packets: [Int64: [UInt8]] = [:]
-    private var arrivals: [Int64: Double] = [:]
+    /// Buffered packets by extended sequence number, with when each arrived.
+    private var packets: [Int64: (payload: [UInt8], arrival: Double)] = [:]
     /// The shortest time a played packet waited in the buffer during the current
     /// second: if even that one would have been in time a frame later, the buffer
     /// holds a frame more than the path needs.
@@ -81,8 +81,7 @@ public struct JitterBuffer {
             return
         }
         stats.inserted += 1
-        packets[seq] = payload
-        arrivals[seq] = now
+        packets[seq] = (payload, now)
         if seq > (highest ?? .min) { highest = seq }
         if firstArrival == nil { firstArrival = now }
         updateJitter(arrival: now, timestamp: timestamp)
@@ -110,14 +109,14 @@ public struct JitterBuffer {
         trimExcessDelay()
         let current = next ?? seq
         next = current + 1
-        if let payload = packets.removeValue(forKey: current) {
+        if let packet = packets.removeValue(forKey: current) {
             stats.played += 1
-            if let arrival = arrivals.removeValue(forKey: current) { shortestWait = min(shortestWait, now - arrival) }
+            shortestWait = min(shortestWait, now - packet.arrival)
             playedThisWindow += 1
-            return .packet(payload)
+            return .packet(packet.payload)
         }
         stats.lost += 1
-        return .lost(nextPacketForFec: packets[current + 1])
+        return .lost(nextPacketForFec: packets[current + 1]?.payload)
     }
 
     /// Unwraps a 16-bit sequence number against the newest one seen.
@@ -142,7 +141,6 @@ public struct JitterBuffer {
         let newStart = highest - targetFrames + 1
         for seq in packets.keys where seq < newStart {
             packets[seq] = nil
-            arrivals[seq] = nil
             stats.overflowDropped += 1
         }
         if next != nil { next = newStart }
@@ -157,13 +155,11 @@ public struct JitterBuffer {
         defer { shortestWait = .infinity; playedThisWindow = 0 }
         guard shortestWait >= frameDuration + Self.trimMargin, bufferedFrames >= 2 else { return }
         if packets.removeValue(forKey: seq) != nil { stats.overflowDropped += 1 }
-        arrivals[seq] = nil
         next = seq + 1
     }
 
     private mutating func restart() {
         packets.removeAll()
-        arrivals.removeAll()
         highest = nil
         next = nil
         playing = false
