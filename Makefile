@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build fuzz-smoke soak bench
+.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build fuzz-smoke soak bench bench-alloc
 
 setup:
 	@scripts/setup.sh
@@ -80,3 +80,10 @@ bench: setup
 	for product in loadgen roomd signald mediad; do \
 		$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product $$product || exit 1; done
 	python3 Tools/bench/bench.py "$$($(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --show-bin-path)" $(BENCH_ARGS)
+
+## Heap allocations per packet and per mixer tick in the media core's steady state
+## (malloc-interposer preloaded), plus its CPU per participant per frame without sockets.
+bench-alloc: setup
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product allocbench
+	bin="$$($(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --show-bin-path)"; \
+		LD_PRELOAD="$$bin/libMallocInterposerSwift.so" "$$bin/allocbench" $(ALLOC_ARGS)

@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "mediad", targets: ["mediad"]),
         // Performance tooling (load generator).
         .executable(name: "loadgen", targets: ["loadgen"]),
+        .executable(name: "allocbench", targets: ["allocbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.0"),
     ],
     targets: [
         // C libraries, reached through pkg-config (apt: libopus-dev libsrtp2-dev libssl-dev).
@@ -110,6 +112,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ] + nio, path: "Tools/loadgen", swiftSettings: swift5),
+        // Allocation counting of the sans-IO media core (`make bench-alloc`).
+        .executableTarget(name: "allocbench", dependencies: ["MediaCore",
+            .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Tools/allocbench", swiftSettings: swift5),
         // ---- end performance tooling ----
     ]
 )

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import MediaCore
+
+/// `allocbench`: heap allocations and CPU time of mediad's sans-IO media core in the
+/// steady state — per received RTP packet, per sent packet, per mixer tick — for
+/// rooms of synthetic participants wired in memory (no sockets, no NIO).
+@main
+struct AllocBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Counts allocations per packet in MediaCore's steady state (run with LD_PRELOAD of libMallocInterposerSwift.so).")
+
+    @Option(help: "number of rooms") var rooms = 10
+    @Option(help: "participants per room") var participantsPerRoom = 10
+    @Option(help: "talkers per room") var talkers = 2
+    @Option(help: "frames before measuring (jitter buffers fill, encoders and decoders are created)") var warmupFrames = 250
+    @Option(help: "frames measured") var frames = 500
+    @Flag(help: "exit with status 1 when a received or sent media packet allocates") var requireZeroPerPacket = false
+
+    func run() throws {
+        guard AllocationCounter.isActive else {
+            print("allocbench: the malloc interposer is not loaded; run with LD_PRELOAD=<bin>/libMallocInterposerSwift.so")
+            throw ExitCode(2)
+        }
+        let call = try InMemoryRooms(rooms: rooms, participantsPerRoom: participantsPerRoom, talkers: talkers)
+        try call.connectAll()
+        let frames = try SpeechFrames()
+        var driver = FrameDriver(call: call, frames: frames)
+        print("allocbench: \(rooms) rooms × \(participantsPerRoom), \(talkers) talking; warm-up \(warmupFrames) frames, measuring \(self.frames)")
+        for _ in 0..<warmupFrames { driver.step(counting: false) }
+        driver.resetTimers()
+        for _ in 0..<self.frames { driver.step(counting: false) }
+        let serverCpu = driver.serverSeconds
+        for _ in 0..<self.frames { driver.step(counting: true) }
+        let report = driver.report(participants: call.clients.count, frames: self.frames, serverCpuSeconds: serverCpu)
+        print(report.text)
+        if requireZeroPerPacket && (report.receiveAllocations > 0 || report.sendAllocations > 0) {
+            throw ExitCode(1)
+        }
+    }
+}

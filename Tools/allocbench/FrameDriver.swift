@@ -1,0 +1,95 @@
+import MediaCore
+
+/// One 20 ms frame at a time: every client sends (talkers speech at level 30, the
+/// rest silence at level 127), the server receives, each room ticks, the clients
+/// take the mix. Only the server's calls are counted and timed.
+struct FrameDriver {
+    let call: InMemoryRooms
+    let frames: SpeechFrames
+    private var frameIndex = 0
+    private var pendingToServer: [(Int, Transmit)] = []
+    private(set) var receive = AllocationCounter()
+    private(set) var tick = AllocationCounter()
+    private(set) var other = AllocationCounter()
+    private(set) var mediaReceived = 0
+    private(set) var mediaSent = 0
+    private(set) var serverSeconds = 0.0
+
+    init(call: InMemoryRooms, frames: SpeechFrames) {
+        self.call = call
+        self.frames = frames
+    }
+
+    mutating func resetTimers() {
+        serverSeconds = 0
+    }
+
+    mutating func step(counting: Bool) {
+        call.advanceFrame()
+        frameIndex += 1
+        var toServer = pendingToServer
+        pendingToServer = []
+        for (index, client) in call.clients.enumerated() {
+            let opus = client.talks ? frames.speech[frameIndex % frames.speech.count] : frames.silence
+            if let transmit = client.peer.send(opus: opus, level: client.talks ? 30 : 127) {
+                toServer.append((index, transmit))
+            }
+            toServer += client.peer.handleTimeout(now: call.now).map { (index, $0) }
+        }
+        var toClients: [Transmit] = []
+        let started = ThreadCpuClock.now()
+        for (index, transmit) in toServer {
+            let isMedia = PacketDemux.classify(transmit.bytes) == .rtp
+            if counting && isMedia {
+                toClients += receive.measure { call.deliverToServer(transmit, from: index) }
+                mediaReceived += 1
+            } else if counting {
+                toClients += other.measure { call.deliverToServer(transmit, from: index) }
+            } else {
+                toClients += call.deliverToServer(transmit, from: index)
+            }
+        }
+        for room in call.rooms {
+            let out = counting ? tick.measure { room.tick(now: call.now) } : room.tick(now: call.now)
+            if counting { mediaSent += out.count }
+            toClients += out
+        }
+        for client in call.clients {
+            toClients += counting ? other.measure { client.session.handleTimeout(now: call.now) }
+                                  : client.session.handleTimeout(now: call.now)
+        }
+        serverSeconds += ThreadCpuClock.now() - started
+        pendingToServer = call.deliverToClients(toClients)
+    }
+
+    struct Report {
+        let text: String
+        let receiveAllocations: Double
+        let sendAllocations: Double
+    }
+
+    func report(participants: Int, frames: Int, serverCpuSeconds: Double) -> Report {
+        let perReceived = receive.perCall(mediaReceived)
+        let perTick = tick.perCall()
+        let perSent = Double(tick.allocations) / Double(max(1, mediaSent))
+        let microsPerParticipantFrame = serverCpuSeconds * 1e6 / Double(participants * frames)
+        let text = """
+        | measure | value |
+        |---|---|
+        | RTP packets received (measured) | \(mediaReceived) |
+        | allocations per received RTP packet (ServerSession.receive) | \(format(perReceived)) |
+        | bytes allocated per received RTP packet | \(format(Double(receive.bytes) / Double(max(1, mediaReceived)))) |
+        | mixer ticks (measured, per room) | \(tick.calls) |
+        | allocations per room tick (MixingRoom.tick: select, decode, mix, encode, packetize, SRTP) | \(format(perTick)) |
+        | packets sent per room tick | \(format(Double(mediaSent) / Double(max(1, tick.calls)))) |
+        | allocations per sent packet (tick allocations / packets sent) | \(format(perSent)) |
+        | allocations in timers and ICE consent (whole run) | \(other.allocations) |
+        | server CPU µs per participant per 20 ms frame (sans-IO core, no sockets) | \(format(microsPerParticipantFrame)) |
+        """
+        return Report(text: text, receiveAllocations: perReceived, sendAllocations: perSent)
+    }
+
+    private func format(_ value: Double) -> String {
+        value >= 100 ? String(Int(value.rounded())) : String(Double(Int(value * 100)) / 100)
+    }
+}
