@@ -16,7 +16,10 @@ public struct AudioLevel: Hashable, Sendable {
         self.init(voiceActivity: byte & 0x80 != 0, level: byte & 0x7F)
     }
 
-    public var extensionData: [UInt8] { [(voiceActivity ? 0x80 : 0) | (level & 0x7F)] }
+    /// The element's one data byte: V bit and level.
+    public var byte: UInt8 { (voiceActivity ? 0x80 : 0) | (level & 0x7F) }
+
+    public var extensionData: [UInt8] { [byte] }
 
     public func element(id: UInt8) -> RtpExtensionElement {
         RtpExtensionElement(id: id, data: extensionData)

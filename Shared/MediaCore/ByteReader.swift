@@ -17,24 +17,29 @@ struct ByteReader {
         return bytes[offset]
     }
 
+    // Fixed-width reads index the array directly: no temporary arrays on the packet path.
     mutating func readUInt16() -> UInt16? {
-        guard let raw = readBytes(2) else { return nil }
-        return UInt16(raw[0]) << 8 | UInt16(raw[1])
+        readBigEndian(2).map { UInt16(truncatingIfNeeded: $0) }
     }
 
     mutating func readUInt24() -> UInt32? {
-        guard let raw = readBytes(3) else { return nil }
-        return UInt32(raw[0]) << 16 | UInt32(raw[1]) << 8 | UInt32(raw[2])
+        readBigEndian(3).map { UInt32(truncatingIfNeeded: $0) }
     }
 
     mutating func readUInt32() -> UInt32? {
-        guard let raw = readBytes(4) else { return nil }
-        return raw.reduce(0) { $0 << 8 | UInt32($1) }
+        readBigEndian(4).map { UInt32(truncatingIfNeeded: $0) }
     }
 
     mutating func readUInt64() -> UInt64? {
-        guard let raw = readBytes(8) else { return nil }
-        return raw.reduce(0) { $0 << 8 | UInt64($1) }
+        readBigEndian(8)
+    }
+
+    private mutating func readBigEndian(_ width: Int) -> UInt64? {
+        guard remaining >= width else { return nil }
+        var value: UInt64 = 0
+        for index in offset..<offset + width { value = value << 8 | UInt64(bytes[index]) }
+        offset += width
+        return value
     }
 
     mutating func readBytes(_ count: Int) -> [UInt8]? {

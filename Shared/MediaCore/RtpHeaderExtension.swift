@@ -45,26 +45,43 @@ public struct RtpHeaderExtension: Hashable, Sendable {
 
     /// Decoded elements; nil if the block is not RFC 8285 or is malformed.
     public var elements: [RtpExtensionElement]? {
-        guard isOneByte || isTwoByte else { return nil }
-        var reader = ByteReader(payload)
         var result: [RtpExtensionElement] = []
-        while let first = reader.readUInt8() {
+        let wellFormed = payload.withUnsafeBytes { raw in
+            Self.forEachElement(profile: profile, in: raw) { id, data in
+                result.append(RtpExtensionElement(id: id, data: Array(data)))
+            }
+        }
+        return wellFormed ? result : nil
+    }
+
+    /// Walks the RFC 8285 elements of an extension block in place; false when the
+    /// profile is not RFC 8285 or the block is malformed (elements seen so far were visited).
+    static func forEachElement(profile: UInt16, in bytes: UnsafeRawBufferPointer,
+                               _ visit: (UInt8, UnsafeRawBufferPointer) -> Void) -> Bool {
+        let oneByte = profile == oneByteProfile
+        guard oneByte || profile & 0xFFF0 == twoByteProfile else { return false }
+        var offset = 0
+        while offset < bytes.count {
+            let first = bytes[offset]
+            offset += 1
             if first == 0 { continue } // padding
             let id: UInt8
             let length: Int
-            if isOneByte {
+            if oneByte {
                 id = first >> 4
                 if id == 15 { break } // RFC 8285 §4.2: stop processing
                 length = Int(first & 0x0F) + 1
             } else {
-                guard let lengthByte = reader.readUInt8() else { return nil }
+                guard offset < bytes.count else { return false }
                 id = first
-                length = Int(lengthByte)
+                length = Int(bytes[offset])
+                offset += 1
             }
-            guard let data = reader.readBytes(length) else { return nil }
-            result.append(RtpExtensionElement(id: id, data: data))
+            guard offset + length <= bytes.count else { return false }
+            visit(id, UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]))
+            offset += length
         }
-        return result
+        return true
     }
 
     public func element(id: UInt8) -> [UInt8]? {

@@ -29,34 +29,16 @@ public struct RtpPacket: Hashable, Sendable {
     }
 
     public init(parsing bytes: [UInt8]) throws {
-        var reader = ByteReader(bytes)
-        guard let first = reader.readUInt8(), let second = reader.readUInt8(),
-              let sequence = reader.readUInt16(), let timestamp = reader.readUInt32(),
-              let ssrc = reader.readUInt32() else { throw MediaError.truncatedPacket }
-        guard first >> 6 == Self.version else { throw MediaError.unsupportedVersion(Int(first >> 6)) }
-        var csrcs: [UInt32] = []
-        for _ in 0..<Int(first & 0x0F) {
-            guard let csrc = reader.readUInt32() else { throw MediaError.truncatedPacket }
-            csrcs.append(csrc)
+        self = try bytes.withUnsafeBytes { raw in
+            let view = try RtpView(parsing: raw)
+            return RtpPacket(marker: view.marker, payloadType: view.payloadType, sequenceNumber: view.sequenceNumber,
+                             timestamp: view.timestamp, ssrc: view.ssrc,
+                             csrcs: (0..<view.csrcCount).map { view.csrc($0, in: raw) },
+                             headerExtension: view.extensionProfile.map {
+                                 RtpHeaderExtension(profile: $0, payload: Array(raw[view.extensionRange]))
+                             },
+                             payload: Array(raw[view.payloadRange]), paddingLength: view.paddingLength)
         }
-        var headerExtension: RtpHeaderExtension?
-        if first & 0x10 != 0 {
-            guard let profile = reader.readUInt16(), let words = reader.readUInt16(),
-                  let payload = reader.readBytes(Int(words) * 4) else { throw MediaError.truncatedPacket }
-            headerExtension = RtpHeaderExtension(profile: profile, payload: payload)
-        }
-        var payloadEnd = bytes.count
-        var padding: UInt8 = 0
-        if first & 0x20 != 0 {
-            guard let last = bytes.last, last > 0, Int(last) <= reader.remaining else {
-                throw MediaError.malformedPacket("rtp: padding")
-            }
-            padding = last
-            payloadEnd -= Int(last)
-        }
-        self.init(marker: second & 0x80 != 0, payloadType: second & 0x7F, sequenceNumber: sequence,
-                  timestamp: timestamp, ssrc: ssrc, csrcs: csrcs, headerExtension: headerExtension,
-                  payload: Array(bytes[reader.offset..<payloadEnd]), paddingLength: padding)
     }
 
     public func serialize() -> [UInt8] {

@@ -89,6 +89,35 @@ final class JitterBufferTests: XCTestCase {
         }
     }
 
+    func testReusedSlotsNeverLeakAnEarlierPayload() {
+        // Slots are reused every few frames: a short payload after a long one must come out whole and alone.
+        var buffer = JitterBuffer()
+        var now = 0.0
+        var played: [[UInt8]] = []
+        for seq in UInt16(0)..<200 {
+            let bytes = [UInt8](repeating: UInt8(seq & 0xFF), count: seq % 2 == 0 ? 120 : 3)
+            buffer.insert(sequence: seq, timestamp: UInt32(seq) * 960, payload: bytes, now: now)
+            if case .packet(let payload) = buffer.pop(now: now) { played.append(payload) }
+            now += 0.02
+        }
+        XCTAssertGreaterThan(played.count, 190)
+        for payload in played {
+            XCTAssertEqual(payload.count, payload[0] % 2 == 0 ? 120 : 3)
+            XCTAssertTrue(payload.allSatisfy { $0 == payload[0] })
+        }
+    }
+
+    func testPacketARingAheadDropsTheOldOnesAndPlaysOn() {
+        var buffer = JitterBuffer(maximumDelay: 0.2)
+        for seq in UInt16(0)..<4 { insert(&buffer, seq, at: 0) }
+        insert(&buffer, 16, at: 0.01) // shares a slot with 0 in a 16-slot ring
+        XCTAssertLessThanOrEqual(buffer.bufferedFrames, 10)
+        XCTAssertEqual(buffer.stats.overflowDropped, 4)
+        XCTAssertEqual(drain(&buffer, from: 0.02, count: 1), [.packet(payload(16))])
+        insert(&buffer, 0, at: 0.05) // now far behind the playout point
+        XCTAssertEqual(buffer.stats.late, 1)
+    }
+
     func testTargetDelayFollowsJitterWithinBounds() {
         var steady = JitterBuffer()
         for seq in UInt16(0)..<50 { insert(&steady, seq, at: Double(seq) * 0.02) }

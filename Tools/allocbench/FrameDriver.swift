@@ -64,29 +64,32 @@ struct FrameDriver {
 
     struct Report {
         let text: String
-        let receiveAllocations: Double
-        let sendAllocations: Double
+        /// Allocations per packet outside libsrtp (Parley's own code).
+        let ownReceiveAllocations: Double
+        let ownSendAllocations: Double
     }
 
-    func report(participants: Int, frames: Int, serverCpuSeconds: Double) -> Report {
+    func report(participants: Int, frames: Int, serverCpuSeconds: Double, srtpUnprotect: Double, srtpProtect: Double) -> Report {
         let perReceived = receive.perCall(mediaReceived)
         let perTick = tick.perCall()
         let perSent = Double(tick.allocations) / Double(max(1, mediaSent))
+        let ownReceive = max(0, perReceived - srtpUnprotect)
+        let ownSend = max(0, perSent - srtpProtect)
         let microsPerParticipantFrame = serverCpuSeconds * 1e6 / Double(participants * frames)
         let text = """
         | measure | value |
         |---|---|
         | RTP packets received (measured) | \(mediaReceived) |
-        | allocations per received RTP packet (ServerSession.receive) | \(format(perReceived)) |
+        | allocations per received RTP packet: all / inside libsrtp (NSS, GCM) / Parley's own | \(format(perReceived)) / \(format(srtpUnprotect)) / \(format(ownReceive)) |
         | bytes allocated per received RTP packet | \(format(Double(receive.bytes) / Double(max(1, mediaReceived)))) |
         | mixer ticks (measured, per room) | \(tick.calls) |
-        | allocations per room tick (MixingRoom.tick: select, decode, mix, encode, packetize, SRTP) | \(format(perTick)) |
+        | allocations per room tick (select, decode, mix, encode, packetize, SRTP) | \(format(perTick)) |
         | packets sent per room tick | \(format(Double(mediaSent) / Double(max(1, tick.calls)))) |
-        | allocations per sent packet (tick allocations / packets sent) | \(format(perSent)) |
+        | allocations per sent packet: all / inside libsrtp / Parley's own | \(format(perSent)) / \(format(srtpProtect)) / \(format(ownSend)) |
         | allocations in timers and ICE consent (whole run) | \(other.allocations) |
         | server CPU µs per participant per 20 ms frame (sans-IO core, no sockets) | \(format(microsPerParticipantFrame)) |
         """
-        return Report(text: text, receiveAllocations: perReceived, sendAllocations: perSent)
+        return Report(text: text, ownReceiveAllocations: ownReceive, ownSendAllocations: ownSend)
     }
 
     private func format(_ value: Double) -> String {

@@ -5,6 +5,9 @@
 /// interarrival jitter estimate between `minimumDelay` and `maximumDelay`.
 /// The buffered span is capped, so a burst or a clock drift cannot grow the
 /// delay without limit: the oldest frames are dropped instead.
+///
+/// Packets live in a ring of slots indexed by sequence number whose byte arrays
+/// are reused, so a stream in its steady state allocates nothing.
 public struct JitterBuffer {
     public enum Output: Equatable {
         case packet([UInt8])
@@ -22,8 +25,18 @@ public struct JitterBuffer {
     /// Smoothed interarrival jitter in seconds (RFC 3550 §6.4.1).
     public private(set) var jitter = 0.0
 
-    /// Buffered packets by extended sequence number, with when each arrived.
-    private var packets: [Int64: (payload: [UInt8], arrival: Double)] = [:]
+    /// One buffered packet; `sequence == Slot.empty` marks a free slot (its array keeps its capacity).
+    private struct Slot {
+        static let empty = Int64.min
+        var sequence = Slot.empty
+        var arrival = 0.0
+        var payload: [UInt8] = []
+    }
+
+    /// Slot `sequence & slotMask` holds that packet; more slots than the capped span.
+    private var slots: [Slot]
+    private let slotMask: Int64
+    private var storedCount = 0
     /// The shortest time a played packet waited in the buffer during the current
     /// second: if even that one would have been in time a frame later, the buffer
     /// holds a frame more than the path needs.
@@ -49,6 +62,11 @@ public struct JitterBuffer {
         self.minimumDelay = minimumDelay
         self.maximumDelay = max(maximumDelay, minimumDelay)
         self.clockRate = clockRate
+        let capacity = max(2, Int((self.maximumDelay / frameDuration).rounded(.up)))
+        var slotCount = 4
+        while slotCount < capacity + 2 { slotCount *= 2 }
+        slots = Array(repeating: Slot(), count: slotCount)
+        slotMask = Int64(slotCount - 1)
     }
 
     /// The delay the buffer currently aims for.
@@ -62,11 +80,16 @@ public struct JitterBuffer {
     /// Frames between the playout point and the newest packet.
     public var bufferedFrames: Int {
         guard let highest else { return 0 }
-        guard let start = playing ? next : packets.keys.min() else { return 0 }
+        guard let start = playing ? next : oldestStored() else { return 0 }
         return Int(max(0, highest - start + 1))
     }
 
     public mutating func insert(sequence: UInt16, timestamp: UInt32, payload: [UInt8], now: Double) {
+        payload.withUnsafeBytes { insert(sequence: sequence, timestamp: timestamp, payload: $0, now: now) }
+    }
+
+    /// Copies the payload into the packet's slot.
+    public mutating func insert(sequence: UInt16, timestamp: UInt32, payload: UnsafeRawBufferPointer, now: Double) {
         let seq = extend(sequence)
         if let next, seq < next {
             if next - seq > Self.resyncDistance {
@@ -76,12 +99,24 @@ public struct JitterBuffer {
             stats.late += 1
             return
         }
-        guard packets[seq] == nil else {
+        let index = slotIndex(seq)
+        let occupant = slots[index].sequence
+        guard occupant != seq else {
             stats.duplicates += 1
             return
         }
+        if occupant != Slot.empty {
+            // A whole ring apart: one of the two is beyond the capped span and goes.
+            stats.overflowDropped += 1
+            guard occupant < seq else { return }
+            storedCount -= 1
+        }
         stats.inserted += 1
-        packets[seq] = (payload, now)
+        slots[index].sequence = seq
+        slots[index].arrival = now
+        slots[index].payload.removeAll(keepingCapacity: true)
+        slots[index].payload.append(contentsOf: payload)
+        storedCount += 1
         if seq > (highest ?? .min) { highest = seq }
         if firstArrival == nil { firstArrival = now }
         updateJitter(arrival: now, timestamp: timestamp)
@@ -91,7 +126,7 @@ public struct JitterBuffer {
     /// Called once per frame duration by the room clock.
     public mutating func pop(now: Double) -> Output {
         if !playing {
-            guard let first = firstArrival, let oldest = packets.keys.min(),
+            guard let first = firstArrival, let oldest = oldestStored(),
                   now - first >= targetDelay - 1e-9 || Int64(bufferedFrames) > targetFrames else {
                 stats.underruns += 1
                 return .empty
@@ -99,7 +134,7 @@ public struct JitterBuffer {
             playing = true
             next = oldest
         }
-        guard let seq = next, !packets.isEmpty else {
+        guard let seq = next, storedCount > 0 else {
             // Ran dry: wait for the target delay again before resuming.
             playing = false
             firstArrival = nil
@@ -109,14 +144,35 @@ public struct JitterBuffer {
         trimExcessDelay()
         let current = next ?? seq
         next = current + 1
-        if let packet = packets.removeValue(forKey: current) {
+        if let packet = take(current) {
             stats.played += 1
             shortestWait = min(shortestWait, now - packet.arrival)
             playedThisWindow += 1
             return .packet(packet.payload)
         }
         stats.lost += 1
-        return .lost(nextPacketForFec: packets[current + 1]?.payload)
+        let following = slotIndex(current + 1)
+        return .lost(nextPacketForFec: slots[following].sequence == current + 1 ? slots[following].payload : nil)
+    }
+
+    private func slotIndex(_ sequence: Int64) -> Int {
+        Int(sequence & slotMask)
+    }
+
+    /// Empties the slot holding `sequence`, if any; its array stays for reuse.
+    private mutating func take(_ sequence: Int64) -> (payload: [UInt8], arrival: Double)? {
+        let index = slotIndex(sequence)
+        guard slots[index].sequence == sequence else { return nil }
+        slots[index].sequence = Slot.empty
+        storedCount -= 1
+        return (slots[index].payload, slots[index].arrival)
+    }
+
+    private func oldestStored() -> Int64? {
+        guard storedCount > 0 else { return nil }
+        var oldest = Int64.max
+        for index in slots.indices where slots[index].sequence != Slot.empty { oldest = min(oldest, slots[index].sequence) }
+        return oldest
     }
 
     /// Unwraps a 16-bit sequence number against the newest one seen.
@@ -139,8 +195,9 @@ public struct JitterBuffer {
     private mutating func enforceCapacity() {
         guard let highest, Int64(bufferedFrames) > capacityFrames else { return }
         let newStart = highest - targetFrames + 1
-        for seq in packets.keys where seq < newStart {
-            packets[seq] = nil
+        for index in slots.indices where slots[index].sequence != Slot.empty && slots[index].sequence < newStart {
+            slots[index].sequence = Slot.empty
+            storedCount -= 1
             stats.overflowDropped += 1
         }
         if next != nil { next = newStart }
@@ -154,12 +211,13 @@ public struct JitterBuffer {
         guard let seq = next, playing, playedThisWindow >= Int(1 / frameDuration) else { return }
         defer { shortestWait = .infinity; playedThisWindow = 0 }
         guard shortestWait >= frameDuration + Self.trimMargin, bufferedFrames >= 2 else { return }
-        if packets.removeValue(forKey: seq) != nil { stats.overflowDropped += 1 }
+        if take(seq) != nil { stats.overflowDropped += 1 }
         next = seq + 1
     }
 
     private mutating func restart() {
-        packets.removeAll()
+        for index in slots.indices { slots[index].sequence = Slot.empty }
+        storedCount = 0
         highest = nil
         next = nil
         playing = false

@@ -14,21 +14,39 @@ public enum MixMinus {
     public static func mix<ID: Hashable>(_ frames: [ID: [Int16]], muted: Set<ID> = [],
                                          frameSamples: Int = frameSamples) -> MixMinusResult<ID> {
         let contributions = frames.filter { !muted.contains($0.key) }
-        var total = [Int32](repeating: 0, count: frameSamples)
-        for frame in contributions.values {
+        var total: [Int32] = []
+        sum(contributions.values, into: &total, frameSamples: frameSamples)
+        var personal: [ID: [Int16]] = [:]
+        for (id, frame) in contributions {
+            var own: [Int16] = []
+            limit(total, minus: frame, into: &own)
+            personal[id] = own
+        }
+        var everyone: [Int16] = []
+        limit(total, minus: nil, into: &everyone)
+        return MixMinusResult(everyone: everyone, personal: personal)
+    }
+
+    /// Sums the frames in Int32 into `total`, whose storage is reused (the mixer's
+    /// allocation-free path).
+    public static func sum<Frames: Sequence>(_ frames: Frames, into total: inout [Int32],
+                                             frameSamples: Int = frameSamples) where Frames.Element == [Int16] {
+        total.removeAll(keepingCapacity: true)
+        total.append(contentsOf: repeatElement(0, count: frameSamples))
+        for frame in frames {
             for index in 0..<min(frameSamples, frame.count) {
                 total[index] += Int32(frame[index])
             }
         }
-        var personal: [ID: [Int16]] = [:]
-        for (id, frame) in contributions {
-            var own = total
-            for index in 0..<min(frameSamples, frame.count) {
-                own[index] -= Int32(frame[index])
-            }
-            personal[id] = SoftLimiter.limit(own)
+    }
+
+    /// The sum minus `own` (nil: the whole room), soft-limited into `out` (storage reused).
+    public static func limit(_ total: [Int32], minus own: [Int16]?, into out: inout [Int16]) {
+        out.removeAll(keepingCapacity: true)
+        for index in total.indices {
+            let ownSample = own.map { index < $0.count ? Int32($0[index]) : 0 } ?? 0
+            out.append(SoftLimiter.limit(total[index] - ownSample))
         }
-        return MixMinusResult(everyone: SoftLimiter.limit(total), personal: personal)
     }
 }
 

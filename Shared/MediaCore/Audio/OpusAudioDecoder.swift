@@ -8,6 +8,10 @@ public final class OpusAudioDecoder {
     private let decoder: OpaquePointer
     /// Duration of the last decoded frame: concealment fills the same length.
     private var lastFrameSamples = OpusFormat.samplesPer20ms
+    /// libopus writes here (120 ms is the longest frame); `output` keeps its storage
+    /// between frames, so a steady stream decodes without allocating.
+    private let scratch: UnsafeMutablePointer<Int16>
+    private var output: [Int16] = []
 
     public init(channels: Int32 = 1) throws {
         guard channels == 1 || channels == 2 else { throw MediaError.opusError(OPUS_BAD_ARG) }
@@ -18,10 +22,12 @@ public final class OpusAudioDecoder {
         }
         self.channels = channels
         self.decoder = decoder
+        scratch = .allocate(capacity: OpusFormat.maximumFrameSamples * Int(channels))
     }
 
     deinit {
         opus_decoder_destroy(decoder)
+        scratch.deallocate()
     }
 
     /// Decodes one packet from the peer; malformed packets throw.
@@ -59,18 +65,18 @@ public final class OpusAudioDecoder {
     }
 
     private func run(_ packet: [UInt8]?, frameSamples: Int, fec: Bool) throws -> [Int16] {
-        var pcm = [Int16](repeating: 0, count: frameSamples * Int(channels))
-        let decoded = pcm.withUnsafeMutableBufferPointer { out -> Int32 in
-            guard let output = out.baseAddress else { return OPUS_BAD_ARG }
-            guard let packet else {
-                return opus_decode(decoder, nil, 0, output, Int32(frameSamples), 0)
+        let frameSamples = min(frameSamples, OpusFormat.maximumFrameSamples)
+        let decoded: Int32
+        if let packet {
+            decoded = packet.withUnsafeBufferPointer { data in
+                opus_decode(decoder, data.baseAddress, Int32(data.count), scratch, Int32(frameSamples), fec ? 1 : 0)
             }
-            return packet.withUnsafeBufferPointer { data in
-                opus_decode(decoder, data.baseAddress, Int32(data.count),
-                            output, Int32(frameSamples), fec ? 1 : 0)
-            }
+        } else {
+            decoded = opus_decode(decoder, nil, 0, scratch, Int32(frameSamples), 0)
         }
         guard decoded > 0 else { throw MediaError.opusError(decoded) }
-        return Array(pcm.prefix(Int(decoded) * Int(channels)))
+        output.removeAll(keepingCapacity: true)
+        output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: Int(decoded) * Int(channels)))
+        return output
     }
 }

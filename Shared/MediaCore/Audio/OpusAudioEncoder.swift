@@ -5,6 +5,10 @@ import CShim
 public final class OpusAudioEncoder {
     public let options: OpusEncoderOptions
     private let encoder: OpaquePointer
+    /// libopus writes here; `output` keeps its storage between frames, so the
+    /// mixer's steady state allocates nothing for its encodes.
+    private let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: OpusFormat.maximumPacketBytes)
+    private var output: [UInt8] = []
 
     public init(options: OpusEncoderOptions = OpusEncoderOptions()) throws {
         guard options.channels == 1 || options.channels == 2 else {
@@ -34,6 +38,7 @@ public final class OpusAudioEncoder {
 
     deinit {
         opus_encoder_destroy(encoder)
+        scratch.deallocate()
     }
 
     /// Encodes one frame: `pcm.count / channels` must be a valid Opus frame
@@ -44,15 +49,14 @@ public final class OpusAudioEncoder {
         guard pcm.count % channels == 0, OpusFormat.encodableFrameSamples.contains(frameSize) else {
             throw MediaError.opusError(OPUS_BAD_ARG)
         }
-        var packet = [UInt8](repeating: 0, count: OpusFormat.maximumPacketBytes)
         let length = pcm.withUnsafeBufferPointer { samples -> Int32 in
-            packet.withUnsafeMutableBufferPointer { out -> Int32 in
-                guard let input = samples.baseAddress, let output = out.baseAddress else { return OPUS_BAD_ARG }
-                return opus_encode(encoder, input, Int32(frameSize), output, Int32(out.count))
-            }
+            guard let input = samples.baseAddress else { return OPUS_BAD_ARG }
+            return opus_encode(encoder, input, Int32(frameSize), scratch, Int32(OpusFormat.maximumPacketBytes))
         }
         guard length > 0 else { throw MediaError.opusError(length) }
-        return Array(packet.prefix(Int(length)))
+        output.removeAll(keepingCapacity: true)
+        output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: Int(length)))
+        return output
     }
 
     public func reset() {

@@ -28,13 +28,28 @@ final class AudioReceiver {
 
     /// Accepts one decrypted RTP packet; false when it is not our audio.
     func receive(_ packet: RtpPacket, now: Double) -> Bool {
-        guard packet.payloadType == payloadType else { return false }
-        if statistics == nil { statistics = ReceiveStatistics(ssrc: packet.ssrc) }
-        statistics?.record(sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp, arrival: now)
-        if let id = audioLevelExtensionId, let level = packet.audioLevel(extensionId: id) {
-            pendingLevel = min(pendingLevel ?? 127, level.level)
+        let level = audioLevelExtensionId.flatMap { packet.audioLevel(extensionId: $0) }
+        return packet.payload.withUnsafeBytes { payload in
+            receive(payloadType: packet.payloadType, ssrc: packet.ssrc, sequence: packet.sequenceNumber,
+                    timestamp: packet.timestamp, level: level, payload: payload, now: now)
         }
-        jitterBuffer.insert(sequence: packet.sequenceNumber, timestamp: packet.timestamp, payload: packet.payload, now: now)
+    }
+
+    /// Accepts one decrypted RTP packet read in place (the server's allocation-free path).
+    func receive(_ view: RtpView, in bytes: UnsafeRawBufferPointer, now: Double) -> Bool {
+        let level = audioLevelExtensionId.flatMap { view.audioLevel(extensionId: $0, in: bytes) }
+        return receive(payloadType: view.payloadType, ssrc: view.ssrc, sequence: view.sequenceNumber,
+                       timestamp: view.timestamp, level: level,
+                       payload: UnsafeRawBufferPointer(rebasing: bytes[view.payloadRange]), now: now)
+    }
+
+    private func receive(payloadType: UInt8, ssrc: UInt32, sequence: UInt16, timestamp: UInt32, level: AudioLevel?,
+                         payload: UnsafeRawBufferPointer, now: Double) -> Bool {
+        guard payloadType == self.payloadType else { return false }
+        if statistics == nil { statistics = ReceiveStatistics(ssrc: ssrc) }
+        statistics?.record(sequenceNumber: sequence, rtpTimestamp: timestamp, arrival: now)
+        if let level { pendingLevel = min(pendingLevel ?? 127, level.level) }
+        jitterBuffer.insert(sequence: sequence, timestamp: timestamp, payload: payload, now: now)
         started = true
         return true
     }

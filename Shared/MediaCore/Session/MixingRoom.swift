@@ -42,6 +42,14 @@ public final class MixingRoom {
     private var personalEncoders: [String: PersonalEncoder] = [:]
     /// Members holding a personal encoder right now.
     public var personalEncoderCount: Int { personalEncoders.count }
+    // Per-tick working sets, emptied and refilled every tick so their storage is reused.
+    private var loudness: [String: Double] = [:]
+    private var frames: [String: [Int16]] = [:]
+    private var packets: [String: [UInt8]] = [:]
+    private var voices: [String] = []
+    private var outgoing: [Transmit] = []
+    private var mixTotal: [Int32] = []
+    private var mixFrame: [Int16] = []
 
     public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
         self.id = id
@@ -120,20 +128,22 @@ public final class MixingRoom {
     /// Who is being mixed right now.
     public var selectedSpeakers: Set<String> { speakers.selected }
 
-    /// One 20 ms mixer tick.
+    /// One 20 ms mixer tick. The returned array is reused by the next tick.
     public func tick(now: Double) -> [Transmit] {
         tickCount += 1
         if tickCount % 50 == 0 { dropIdleEncoders() }
-        var loudness: [String: Double] = [:]
+        loudness.removeAll(keepingCapacity: true)
         for (id, member) in members {
             member.session.beginTick()
             if member.session.isConnected && !member.session.muted { loudness[id] = member.session.loudness }
         }
-        let selected = speakers.update(loudness: loudness)
+        speakers.select(loudness: loudness)
+        let selected = speakers.current
         // A lone speaker is only ever forwarded: nobody needs its decoded audio.
         let mixing = selected.count > 1
-        var frames: [String: [Int16]] = [:]
-        var packets: [String: [UInt8]] = [:]
+        frames.removeAll(keepingCapacity: true)
+        packets.removeAll(keepingCapacity: true)
+        voices.removeAll(keepingCapacity: true)
         decodesLastTick = 0
         for (id, member) in members {
             let isSpeaker = selected.contains(id)
@@ -143,15 +153,15 @@ public final class MixingRoom {
             guard isSpeaker else { continue }
             if let pcm = frame.pcm { frames[id] = pcm }
             if let opus = frame.opus { packets[id] = opus }
+            if frame.pcm != nil || frame.opus != nil { voices.append(id) }
         }
-        let voices = Set(frames.keys).union(packets.keys)
-        var mix: MixMinusResult<String>?
+        var summed = false
         var shared: [UInt8]?
-        var out: [Transmit] = []
+        outgoing.removeAll(keepingCapacity: true)
         encodesLastTick = 0
         forwardsLastTick = 0
         for (id, member) in members where member.session.isConnected {
-            // How many voices this listener hears (all but its own), without copying the set.
+            // How many voices this listener hears (all but its own).
             let heardCount = voices.count - (voices.contains(id) ? 1 : 0)
             let payload: [UInt8]?
             if heardCount == 0 {
@@ -166,18 +176,23 @@ public final class MixingRoom {
                 forwardsLastTick += 1
                 payload = packet
             } else {
-                let result = mix ?? MixMinus.mix(frames)
-                mix = result
-                switch result.source(for: id) {
-                case .everyone:
-                    if shared == nil { shared = encode(result.everyone, with: sharedEncoder) }
+                if !summed { MixMinus.sum(frames.values, into: &mixTotal) }
+                summed = true
+                if let own = frames[id] {
+                    // A mixed speaker hears everyone but itself, from its own encoder.
+                    MixMinus.limit(mixTotal, minus: own, into: &mixFrame)
+                    payload = encodePersonal(mixFrame, for: id)
+                } else {
+                    // Everyone else shares one encode of the whole mix.
+                    if shared == nil {
+                        MixMinus.limit(mixTotal, minus: nil, into: &mixFrame)
+                        shared = encode(mixFrame, with: sharedEncoder)
+                    }
                     payload = shared
-                case .allBut:
-                    payload = encodePersonal(result.frame(for: id), for: id)
                 }
             }
-            if let payload, let transmit = member.session.packetize(opus: payload) { out.append(transmit) }
+            if let payload, let transmit = member.session.packetize(opus: payload) { outgoing.append(transmit) }
         }
-        return out
+        return outgoing
     }
 }

@@ -55,13 +55,19 @@ final class SecureTransport {
 
     /// Decrypts an SRTP or SRTCP packet (told apart by the RFC 5761 payload-type range).
     func unprotect(_ bytes: [UInt8]) -> Inbound? {
+        withUnprotected(bytes) { isRtcp, plain in isRtcp ? .rtcp(Array(plain)) : .rtp(Array(plain)) }
+    }
+
+    /// Decrypts in the SRTP context's own buffer; `body` sees the plaintext (valid only
+    /// during the call). nil when the packet was dropped (no keys yet, or auth failed).
+    func withUnprotected<R>(_ bytes: [UInt8], _ body: (_ isRtcp: Bool, UnsafeRawBufferPointer) -> R) -> R? {
         guard let inbound else {
             counters.droppedBeforeKeys += 1
             return nil
         }
         let isRtcp = bytes.count > 1 && (192...223).contains(bytes[1])
         do {
-            return isRtcp ? .rtcp(try inbound.unprotectRtcp(bytes)) : .rtp(try inbound.unprotectRtp(bytes))
+            return isRtcp ? try inbound.unprotectRtcp(bytes) { body(true, $0) } : try inbound.unprotectRtp(bytes) { body(false, $0) }
         } catch {
             counters.droppedSrtpAuth += 1
             return nil
@@ -70,6 +76,11 @@ final class SecureTransport {
 
     func protectRtp(_ packet: [UInt8]) -> [UInt8]? {
         try? outbound?.protectRtp(packet)
+    }
+
+    /// Protects the RTP packet `write` puts in the context's buffer; `body` sees the SRTP packet.
+    func protectRtp<R>(writing write: (UnsafeMutableRawBufferPointer) -> Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        try? outbound?.protectRtp(writing: write, body)
     }
 
     func protectRtcp(_ packet: [UInt8]) -> [UInt8]? {

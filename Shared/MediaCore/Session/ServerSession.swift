@@ -24,6 +24,8 @@ public final class ServerSession {
     public private(set) var validatedSources: [TransportAddress] = []
     public static let maxValidatedSources = 8
     private var events: [SessionEvent] = []
+    /// The last media datagram sent, its storage reused for the next.
+    private var outgoing: [UInt8] = []
     private var lastCounters = SessionCounters()
 
     /// - Parameter defersSrtpSetup: when the handshake finishes, leave the keys for
@@ -133,26 +135,30 @@ public final class ServerSession {
         }
     }
 
+    /// Decrypts in place and hands RTP to the receiver without copying it first.
     private func handleMedia(_ bytes: [UInt8], now: Double) {
-        switch transport.unprotect(bytes) {
-        case .rtp(let plain):
-            guard let packet = try? RtpPacket(parsing: plain) else {
-                transport.counters.droppedMalformed += 1
-                return
-            }
-            transport.counters.rtpReceived += 1
-            if !receiver.receive(packet, now: now) { transport.counters.droppedWrongPayloadType += 1 }
-        case .rtcp(let plain):
-            transport.counters.rtcpReceived += 1
-            guard let packets = try? RtcpCompound.parse(plain) else {
-                transport.counters.droppedMalformed += 1
-                return
-            }
-            if packets.contains(where: { if case .goodbye = $0 { true } else { false } }) {
-                record(.closed)
-            }
-        case nil:
+        transport.withUnprotected(bytes) { isRtcp, plain in
+            isRtcp ? handleRtcp(Array(plain)) : handleRtp(plain, now: now)
+        }
+    }
+
+    private func handleRtp(_ plain: UnsafeRawBufferPointer, now: Double) {
+        guard let view = try? RtpView(parsing: plain) else {
+            transport.counters.droppedMalformed += 1
             return
+        }
+        transport.counters.rtpReceived += 1
+        if !receiver.receive(view, in: plain, now: now) { transport.counters.droppedWrongPayloadType += 1 }
+    }
+
+    private func handleRtcp(_ plain: [UInt8]) {
+        transport.counters.rtcpReceived += 1
+        guard let packets = try? RtcpCompound.parse(plain) else {
+            transport.counters.droppedMalformed += 1
+            return
+        }
+        if packets.contains(where: { if case .goodbye = $0 { true } else { false } }) {
+            record(.closed)
         }
     }
 
@@ -182,17 +188,21 @@ public final class ServerSession {
         sender.skipFrame()
     }
 
-    /// Wraps one encoded 20 ms frame of the mix for this participant.
+    /// Wraps one encoded 20 ms frame of the mix for this participant. The datagram is
+    /// built in the SRTP context's buffer and copied into `outgoing`, reused every frame
+    /// (the driver has sent the previous one by then), so this allocates nothing.
     public func packetize(opus: [UInt8]) -> Transmit? {
         guard isConnected, let address = ice.selectedAddress else {
             sender.skipFrame()
             return nil
         }
-        let packet = sender.packet(opus: opus)
-        return transport.protectRtp(packet).map {
-            transport.counters.packetsOut += 1
-            return Transmit(bytes: $0, to: address)
+        let sealed: Void? = transport.protectRtp(writing: { sender.write(opus: opus, into: $0) }) { protected in
+            outgoing.removeAll(keepingCapacity: true)
+            outgoing.append(contentsOf: protected)
         }
+        guard sealed != nil else { return nil }
+        transport.counters.packetsOut += 1
+        return Transmit(bytes: outgoing, to: address)
     }
 
     /// Retransmissions, RTCP reports, and the connect and consent deadlines.

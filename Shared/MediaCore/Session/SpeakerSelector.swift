@@ -1,13 +1,17 @@
 /// Chooses which participants are mixed: at most `maximum` of the loudest current
 /// speakers. An incumbent keeps its place while it is still speaking unless a
 /// newcomer is clearly louder, so the mix does not flap between similar voices.
+/// Runs every tick of every room, so it works in reused arrays (no allocation once
+/// the room's speakers have settled).
 public struct SpeakerSelector {
     public let maximum: Int
     /// Loudness (RFC 6464 level, 0 loudest) at or under which a stream counts as speech.
     public let activeLevel: Double
     /// How much louder (in dB) a newcomer must be to displace an incumbent.
     public let displaceMargin: Double
-    public private(set) var selected: Set<String> = []
+    /// The selected participants, at most `maximum`.
+    public private(set) var current: [String] = []
+    private var newcomers: [(id: String, level: Double)] = []
 
     public init(maximum: Int = 3, activeLevel: Double = 90, displaceMargin: Double = 10) {
         self.maximum = max(1, maximum)
@@ -15,22 +19,30 @@ public struct SpeakerSelector {
         self.displaceMargin = displaceMargin
     }
 
+    public var selected: Set<String> { Set(current) }
+
     /// Updates the selection from each candidate's current loudness.
-    @discardableResult
-    public mutating func update(loudness: [String: Double]) -> Set<String> {
-        let active = loudness.filter { $0.value <= activeLevel }
-        var next = selected.filter { active[$0] != nil }
-        let newcomers = active.filter { !next.contains($0.key) }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+    public mutating func select(loudness: [String: Double]) {
+        current.removeAll { (loudness[$0] ?? 127) > activeLevel }
+        newcomers.removeAll(keepingCapacity: true)
+        for (id, level) in loudness where level <= activeLevel && !current.contains(id) {
+            newcomers.append((id, level))
+        }
+        if newcomers.count > 1 { newcomers.sort { ($0.level, $0.id) < ($1.level, $1.id) } }
         for (id, level) in newcomers {
-            if next.count < maximum {
-                next.insert(id)
-            } else if let quietest = next.max(by: { (active[$0] ?? 127, $0) < (active[$1] ?? 127, $1) }),
-                      level + displaceMargin < (active[quietest] ?? 127) {
-                next.remove(quietest)
-                next.insert(id)
+            if current.count < maximum {
+                current.append(id)
+            } else if let quietest = current.indices.max(by: { (loudness[current[$0]] ?? 127, current[$0]) < (loudness[current[$1]] ?? 127, current[$1]) }),
+                      level + displaceMargin < (loudness[current[quietest]] ?? 127) {
+                current[quietest] = id
             }
         }
-        selected = next
-        return next
+    }
+
+    /// `select`, returning the selection (tests).
+    @discardableResult
+    public mutating func update(loudness: [String: Double]) -> Set<String> {
+        select(loudness: loudness)
+        return selected
     }
 }

@@ -18,6 +18,9 @@ public final class SrtpContext {
     public let profile: SrtpProfile
     public let direction: Direction
     private let session: srtp_t
+    /// libsrtp works in place: every packet is transformed in this one buffer, so the
+    /// steady state allocates nothing (a context is only used from one thread).
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: maximumPacketLength + trailerRoom, alignment: 16)
 
     public init(profile: SrtpProfile, key: [UInt8], salt: [UInt8], direction: Direction) throws {
         try SrtpLibrary.ensureInitialised()
@@ -53,38 +56,64 @@ public final class SrtpContext {
 
     deinit {
         srtp_dealloc(session)
+        scratch.deallocate()
     }
 
     public func protectRtp(_ packet: [UInt8]) throws -> [UInt8] {
-        try transform(packet, minimum: Self.minimumRtpLength, srtp_protect)
+        try protectRtp(writing: { Self.copy(packet, into: $0) }) { Array($0) }
     }
 
     public func unprotectRtp(_ packet: [UInt8]) throws -> [UInt8] {
-        try transform(packet, minimum: Self.minimumRtpLength, srtp_unprotect)
+        try unprotectRtp(packet) { Array($0) }
     }
 
     public func protectRtcp(_ packet: [UInt8]) throws -> [UInt8] {
-        try transform(packet, minimum: Self.minimumRtcpLength, srtp_protect_rtcp)
+        try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, srtp_protect_rtcp) { Array($0) }
     }
 
     public func unprotectRtcp(_ packet: [UInt8]) throws -> [UInt8] {
-        try transform(packet, minimum: Self.minimumRtcpLength, srtp_unprotect_rtcp)
+        try unprotectRtcp(packet) { Array($0) }
     }
 
-    /// Runs a libsrtp in-place call on a copy with trailer room after it.
-    private func transform(
-        _ packet: [UInt8], minimum: Int,
-        _ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t
-    ) throws -> [UInt8] {
-        guard packet.count >= minimum, packet.count <= Self.maximumPacketLength else {
+    /// Decrypts an SRTCP packet; `body` sees the plain RTCP compound, valid only during the call.
+    public func unprotectRtcp<R>(_ packet: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, srtp_unprotect_rtcp, body)
+    }
+
+    /// Decrypts an SRTP packet; `body` sees the plain RTP packet, valid only during the call.
+    public func unprotectRtp<R>(_ packet: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength, srtp_unprotect, body)
+    }
+
+    /// `write` puts a plain RTP packet at the start of the buffer it is given (at most
+    /// `maximumPacketLength` bytes) and returns its length; `body` sees the SRTP packet.
+    public func protectRtp<R>(writing write: (UnsafeMutableRawBufferPointer) -> Int,
+                              _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try transform(writing: write, minimum: Self.minimumRtpLength, srtp_protect, body)
+    }
+
+    /// Copies `packet` to the front of `buffer`; -1 when it does not fit.
+    public static func copy(_ packet: [UInt8], into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard packet.count <= buffer.count else { return -1 }
+        packet.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        return packet.count
+    }
+
+    /// Runs a libsrtp in-place call on the scratch buffer (trailer room after the packet).
+    private func transform<R>(
+        writing write: (UnsafeMutableRawBufferPointer) -> Int, minimum: Int,
+        _ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        let written = write(UnsafeMutableRawBufferPointer(rebasing: scratch[0..<Self.maximumPacketLength]))
+        guard written >= minimum, written <= Self.maximumPacketLength else {
             throw MediaError.srtpError(Int32(srtp_err_status_bad_param.rawValue))
         }
-        var buffer = packet + [UInt8](repeating: 0, count: Self.trailerRoom)
-        var length = Int32(packet.count)
-        let status = buffer.withUnsafeMutableBytes { call(session, $0.baseAddress, &length) }
-        guard status == srtp_err_status_ok, length >= 0, Int(length) <= buffer.count else {
+        var length = Int32(written)
+        let status = call(session, scratch.baseAddress, &length)
+        guard status == srtp_err_status_ok, length >= 0, Int(length) <= scratch.count else {
             throw MediaError.srtpError(Int32(status.rawValue))
         }
-        return Array(buffer.prefix(Int(length)))
+        return try body(UnsafeRawBufferPointer(rebasing: scratch[0..<Int(length)]))
     }
 }
