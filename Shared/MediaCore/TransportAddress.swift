@@ -4,33 +4,59 @@ import Glibc
 import Darwin
 #endif
 
-/// An IP address and UDP port, as raw bytes so it hashes cheaply and can be
-/// XOR-ed into STUN attributes without conversions.
+/// An IP address and UDP port. The address bytes are kept inline in two words
+/// (no heap storage), so every datagram's source is built, hashed and compared
+/// without allocating; `ip` gives the bytes for STUN's XOR-MAPPED-ADDRESS.
 public struct TransportAddress: Hashable, Sendable, CustomStringConvertible {
-    /// 4 bytes (IPv4) or 16 bytes (IPv6), network order.
-    public var ip: [UInt8]
+    /// Network-order bytes 0–7 and 8–15 (an IPv4 address fills the top 4 bytes of `high`).
+    private let high: UInt64
+    private let low: UInt64
+    public let isIPv6: Bool
     public var port: UInt16
 
     /// Parses a textual IPv4 or IPv6 address (no brackets, no zone id).
     public init?(ip: String, port: UInt16) {
-        if let v4 = Self.parse(ip, family: AF_INET, size: 4) {
-            self.ip = v4
-        } else if let v6 = Self.parse(ip, family: AF_INET6, size: 16) {
-            self.ip = v6
-        } else {
+        guard let bytes = Self.parse(ip, family: AF_INET, size: 4) ?? Self.parse(ip, family: AF_INET6, size: 16) else {
             return nil
         }
-        self.port = port
+        self.init(ipBytes: bytes, port: port)
     }
 
     /// Builds from raw bytes; nil unless there are exactly 4 or 16.
     public init?(ipBytes: [UInt8], port: UInt16) {
         guard ipBytes.count == 4 || ipBytes.count == 16 else { return nil }
-        self.ip = ipBytes
+        self.init(high: Self.word(ipBytes, 0), low: ipBytes.count == 16 ? Self.word(ipBytes, 8) : 0,
+                  isIPv6: ipBytes.count == 16, port: port)
+    }
+
+    /// An IPv4 address from its 32-bit network-order value read as a big-endian integer.
+    public init(ipv4 value: UInt32, port: UInt16) {
+        self.init(high: UInt64(value) << 32, low: 0, isIPv6: false, port: port)
+    }
+
+    /// An IPv6 address from its two halves read as big-endian integers.
+    public init(ipv6High high: UInt64, low: UInt64, port: UInt16) {
+        self.init(high: high, low: low, isIPv6: true, port: port)
+    }
+
+    private init(high: UInt64, low: UInt64, isIPv6: Bool, port: UInt16) {
+        self.high = high
+        self.low = low
+        self.isIPv6 = isIPv6
         self.port = port
     }
 
-    public var isIPv6: Bool { ip.count == 16 }
+    /// 4 bytes (IPv4) or 16 bytes (IPv6), network order.
+    public var ip: [UInt8] {
+        let bytes = (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+        return isIPv6 ? bytes + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) } : Array(bytes.prefix(4))
+    }
+
+    private static func word(_ bytes: [UInt8], _ start: Int) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { value, index in
+            value << 8 | UInt64(start + index < bytes.count ? bytes[start + index] : 0)
+        }
+    }
 
     public var ipString: String {
         let family = isIPv6 ? AF_INET6 : AF_INET

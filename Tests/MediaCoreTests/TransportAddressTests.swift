@@ -18,6 +18,12 @@ final class TransportAddressTests: XCTestCase {
         XCTAssertEqual(TransportAddress(ip: "::1", port: 9)?.description, "[::1]:9")
     }
 
+    func testIntegerInitialisersMatchTheBytes() {
+        XCTAssertEqual(TransportAddress(ipv4: 0xC000_0201, port: 7), TransportAddress(ip: "192.0.2.1", port: 7))
+        XCTAssertEqual(TransportAddress(ipv6High: 0x2001_0db8_0000_0000, low: 1, port: 7), TransportAddress(ip: "2001:db8::1", port: 7))
+        XCTAssertNotEqual(TransportAddress(ip: "::", port: 7), TransportAddress(ip: "0.0.0.0", port: 7), "families differ")
+    }
+
     func testRejectsGarbage() {
         XCTAssertNil(TransportAddress(ip: "", port: 1))
         XCTAssertNil(TransportAddress(ip: "256.1.1.1", port: 1))

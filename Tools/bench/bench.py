@@ -136,6 +136,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="short windows, fewer steps")
     parser.add_argument("--only", default="meeting,townhall,storm")
     parser.add_argument("--markdown", help="also write the tables to this file")
+    parser.add_argument("--meeting-steps", help="comma-separated participant counts instead of the default steps")
+    parser.add_argument("--townhall-steps", help="comma-separated listener counts instead of the default steps")
     args = parser.parse_args()
     only = args.only.split(",")
     raise_socket_buffers()
@@ -144,6 +146,8 @@ def main():
     started = time.monotonic()
     if "meeting" in only:
         steps = [10, 50, 100, 150, 200] + ([] if args.quick else [250, 300, 400, 500, 600, 800])
+        if args.meeting_steps:
+            steps = [int(n) for n in args.meeting_steps.split(",")]
         best, results = meeting(args.bin, steps, window, out)
         out.append("### (d)/(e) mediad cost per participant (meeting load)\n")
         out.append("| N | mediad CPU % of a core | µs per participant per 20 ms frame | RSS growth KB per participant |\n|---|---|---|---|")
@@ -155,7 +159,10 @@ def main():
                            f"| {s.get('mediadRssGrowthKB', 0) / max(1, s['connected']):.0f} |")
         out.append("")
     if "townhall" in only:
-        townhall(args.bin, [100, 250, 500, 1000] + ([] if args.quick else [1500, 2000]), window, out)
+        steps = [100, 250, 500, 1000] + ([] if args.quick else [1500, 2000])
+        if args.townhall_steps:
+            steps = [int(n) for n in args.townhall_steps.split(",")]
+        townhall(args.bin, steps, window, out)
     if "storm" in only:
         storm(args.bin, [50, 100, 200] + ([] if args.quick else [400]), 300, out)
     text = "\n".join(out)

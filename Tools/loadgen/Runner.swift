@@ -242,6 +242,8 @@ final class Runner: @unchecked Sendable {
         loop.scheduleTask(deadline: deadline) { self.tick(deadline: deadline) }
     }
 
+    static let dtxInterval = 20
+
     /// Every 5 ms: a quarter of the participants send their next 20 ms frame.
     func tick(deadline: NIODeadline) {
         let nowDeadline = NIODeadline.now()
@@ -276,9 +278,16 @@ final class Runner: @unchecked Sendable {
             } else if talking {
                 frame = assets.speech[p.speechPosition % assets.speech.count]; level = 30
                 p.speechPosition += 1
+            } else if options.silence == .dtx && p.framesSinceSilence < Self.dtxInterval {
+                // Opus DTX as browsers do it when asked (usedtx=1): one silence frame every 400 ms.
+                p.framesSinceSilence += 1
+                peer.skipFrame()
+                continue
             } else {
                 frame = assets.silence; level = 127
+                p.framesSinceSilence = 1
             }
+            if level != 127 { p.framesSinceSilence = Int.max }  // after speech, DTX starts with a silence frame
             if let datagram = peer.send(opus: frame, level: level) {
                 p.transmit([datagram])
                 p.sent += 1

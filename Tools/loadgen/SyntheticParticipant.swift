@@ -22,6 +22,8 @@ final class SyntheticParticipant: @unchecked Sendable {
     var serverTransport: TransportAddress?
     var startedAt = 0.0
     var connectedAt: Double?
+    /// Frames since this participant last sent silence (DTX sends one every `dtxInterval`).
+    var framesSinceSilence = Int.max
     var speechPosition: Int
     var stats = ReceiveStats()
     var sent = 0

@@ -15,18 +15,30 @@ final class MediaEnginePool: @unchecked Sendable {
         self.directory = directory
     }
 
+    /// Reused for every datagram handed to an engine on the socket's own loop.
+    private var datagram: [UInt8] = []
+
     /// On the UDP socket's loop: route by source address or STUN ufrag, then hop.
+    /// With one engine there is nothing to route: it drops what no session claims.
     func receive(_ buffer: ByteBuffer, from socketAddress: SocketAddress) {
         MediaMetrics.packetsIn.increment()
         guard let source = TransportAddress(socketAddress) else { return MediaMetrics.dropped("bad_source").increment() }
-        let bytes = Array(buffer.readableBytesView)
-        guard let index = directory.engine(for: source, ufrag: { MediaEngine.stunUfrag(bytes) }) else {
-            return MediaMetrics.dropped("unknown_session").increment()
+        let index: Int
+        if engines.count == 1 {
+            index = 0
+        } else {
+            guard let routed = directory.engine(for: source, ufrag: { MediaEngine.stunUfrag(Array(buffer.readableBytesView)) }) else {
+                return MediaMetrics.dropped("unknown_session").increment()
+            }
+            index = routed
         }
         let engine = engines[index]
         if engine.loop.inEventLoop {
-            engine.receive(bytes, from: source)
+            datagram.removeAll(keepingCapacity: true)
+            datagram.append(contentsOf: buffer.readableBytesView)
+            engine.receive(datagram, from: source)
         } else {
+            let bytes = Array(buffer.readableBytesView)
             engine.loop.execute { engine.receive(bytes, from: source) }
         }
     }

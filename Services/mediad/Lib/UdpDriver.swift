@@ -56,11 +56,17 @@ final class UdpDriver: @unchecked Sendable {
         }
     }
 
+    /// The whole batch goes into one buffer and each datagram is a slice of it: one
+    /// allocation per batch instead of one per datagram.
     private func write(_ batch: [(bytes: [UInt8], to: SocketAddress)]) {
+        var buffer = channel.allocator.buffer(capacity: batch.reduce(0) { $0 + $1.bytes.count })
+        for item in batch { buffer.writeBytes(item.bytes) }
+        var offset = buffer.readerIndex
         for (bytes, address) in batch {
-            var buffer = channel.allocator.buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
-            channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+            if let datagram = buffer.getSlice(at: offset, length: bytes.count) {
+                channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
+            }
+            offset += bytes.count
         }
         channel.flush()
     }

@@ -114,6 +114,11 @@ public final class ClientPeer {
         return transport.protectRtp(packet).map { Transmit(bytes: $0, to: serverAddress) }
     }
 
+    /// Sends nothing for this 20 ms frame (DTX): the RTP timestamp advances, the sequence number does not.
+    public func skipFrame() {
+        sender?.skipFrame()
+    }
+
     /// The next 20 ms of received audio (nil before anything arrived).
     public func nextAudioFrame(now: Double) -> [Int16]? {
         receiver?.nextFrame(now: now).pcm

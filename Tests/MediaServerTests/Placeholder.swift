@@ -1,2 +1,0 @@
-import XCTest
-final class MediaServerTestsPlaceholder: XCTestCase { func testBuilds() {} }
