@@ -6,7 +6,7 @@
 FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libopus-dev libsrtp2-dev libssl-dev libsqlite3-dev pkg-config \
+        libopus-dev libsrtp2-dev libnss3-dev libssl-dev libsqlite3-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits do not refetch them.

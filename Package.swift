@@ -40,6 +40,9 @@ let package = Package(
                        providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CSRTP", path: "Shared/CLibs/CSRTP", pkgConfig: "libsrtp2",
                        providers: [.apt(["libsrtp2-dev"])]),
+        // NSS: Debian's libsrtp2 is built on it; we initialise it ourselves (libnss3-dev comes with libsrtp2-dev).
+        .systemLibrary(name: "CNSS", path: "Shared/CLibs/CNSS", pkgConfig: "nss",
+                       providers: [.apt(["libnss3-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Shared/CLibs/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
         // One-line wrappers for variadic C functions and macros Swift cannot import.
@@ -59,7 +62,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Shared/ServiceKit", swiftSettings: swift5),
         .target(name: "MediaCore", dependencies: [
-            "COpus", "CSRTP", "COpenSSL", "CShim",
+            "COpus", "CSRTP", "CNSS", "COpenSSL", "CShim",
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Shared/MediaCore", swiftSettings: swift5),
 

@@ -15,6 +15,8 @@ struct AllocBench: ParsableCommand {
     @Option(help: "talkers per room") var talkers = 2
     @Option(help: "frames before measuring (jitter buffers fill, encoders and decoders are created)") var warmupFrames = 250
     @Option(help: "frames measured") var frames = 500
+    @Flag(help: "only measure SRTP protect cost against the number of live contexts") var srtpScaling = false
+    @Flag(help: "silent participants send every frame instead of DTX (a silence frame every 400 ms)") var noDtx = false
     @Flag(help: "exit with status 1 when a received or sent media packet allocates") var requireZeroPerPacket = false
 
     func run() throws {
@@ -22,11 +24,18 @@ struct AllocBench: ParsableCommand {
             print("allocbench: the malloc interposer is not loaded; run with LD_PRELOAD=<bin>/libMallocInterposerSwift.so")
             throw ExitCode(2)
         }
+        if srtpScaling {
+            for live in [0, 100, 500, 1000, 2000] {
+                print("| SRTP protect (GCM) with \(live) other live contexts | \(try SrtpScaling.microsPerProtect(liveContexts: live)) µs |")
+            }
+            return
+        }
         let call = try InMemoryRooms(rooms: rooms, participantsPerRoom: participantsPerRoom, talkers: talkers)
         try call.connectAll()
         let frames = try SpeechFrames()
         var driver = FrameDriver(call: call, frames: frames)
-        print("allocbench: \(rooms) rooms × \(participantsPerRoom), \(talkers) talking; warm-up \(warmupFrames) frames, measuring \(self.frames)")
+        driver.silenceInterval = noDtx ? 1 : 20
+        print("allocbench: \(rooms) rooms × \(participantsPerRoom), \(talkers) talking, silent ones \(noDtx ? "sending every frame" : "in DTX"); warm-up \(warmupFrames) frames, measuring \(self.frames)")
         for _ in 0..<warmupFrames { driver.step(counting: false) }
         driver.resetTimers()
         for _ in 0..<self.frames { driver.step(counting: false) }

@@ -6,6 +6,8 @@ import MediaCore
 struct FrameDriver {
     let call: InMemoryRooms
     let frames: SpeechFrames
+    /// Silent clients send a silence frame every this many frames (20: DTX, 1: every frame).
+    var silenceInterval = 20
     private var frameIndex = 0
     private var pendingToServer: [(Int, Transmit)] = []
     private(set) var receive = AllocationCounter()
@@ -30,8 +32,10 @@ struct FrameDriver {
         var toServer = pendingToServer
         pendingToServer = []
         for (index, client) in call.clients.enumerated() {
-            let opus = client.talks ? frames.speech[frameIndex % frames.speech.count] : frames.silence
-            if let transmit = client.peer.send(opus: opus, level: client.talks ? 30 : 127) {
+            if !client.talks && (frameIndex + index) % silenceInterval != 0 {
+                client.peer.skipFrame()
+            } else if let transmit = client.peer.send(opus: client.talks ? frames.speech[frameIndex % frames.speech.count] : frames.silence,
+                                                      level: client.talks ? 30 : 127) {
                 toServer.append((index, transmit))
             }
             toServer += client.peer.handleTimeout(now: call.now).map { (index, $0) }
