@@ -135,3 +135,30 @@ def test_signalling_errors(cluster_factory):
             assert status == 409 and again["error"]["code"] == "room_full", (status, again)
 
     asyncio.run(scenario())
+
+
+def test_rooms_on_two_mixing_threads(cluster_factory):
+    """MEDIAD_THREADS=2: the second room lives on the thread that does not own the
+    UDP socket, so its datagrams are handed over in batches after each read burst."""
+    cluster = cluster_factory(extra_env={"MEDIAD_THREADS": "2"}).start()
+    rooms = [cluster.create_room(f"thread-{index}") for index in range(2)]
+
+    async def scenario():
+        pairs = [[Peer(cluster, room["id"], f"{name}-{index}", tone) for name, tone in (("ada", 440), ("bob", 550))]
+                 for index, room in enumerate(rooms)]
+        try:
+            for pair in pairs:
+                for peer in pair:
+                    await peer.join()
+            await asyncio.sleep(3)
+            for index, (ada, bob) in enumerate(pairs):
+                heard_by_ada, heard_by_bob = await hear(ada), await hear(bob)
+                print(f"room {index}: ada hears {heard_by_ada}, bob hears {heard_by_bob}")
+                assert heard_by_ada[550] > AUDIBLE_DB and heard_by_ada[550] > heard_by_ada[440] + 20, (index, heard_by_ada)
+                assert heard_by_bob[440] > AUDIBLE_DB and heard_by_bob[440] > heard_by_bob[550] + 20, (index, heard_by_bob)
+        finally:
+            for pair in pairs:
+                for peer in pair:
+                    await peer.close()
+
+    asyncio.run(scenario())

@@ -13,10 +13,14 @@ final class MediaEnginePool: @unchecked Sendable {
     init(engines: [MediaEngine], directory: EngineDirectory) {
         self.engines = engines
         self.directory = directory
+        pending = Array(repeating: [], count: engines.count)
     }
 
     /// Reused for every datagram handed to an engine on the socket's own loop.
     private var datagram: [UInt8] = []
+    /// Datagrams for engines on other threads, handed over once per burst of reads
+    /// (one task and one wake-up per engine, not one per datagram).
+    private var pending: [[(bytes: [UInt8], source: TransportAddress)]]
 
     /// On the UDP socket's loop: route by source address or STUN ufrag, then hop.
     /// With one engine there is nothing to route: it drops what no session claims.
@@ -38,8 +42,19 @@ final class MediaEnginePool: @unchecked Sendable {
             datagram.append(contentsOf: buffer.readableBytesView)
             engine.receive(datagram, from: source)
         } else {
-            let bytes = Array(buffer.readableBytesView)
-            engine.loop.execute { engine.receive(bytes, from: source) }
+            pending[index].append((Array(buffer.readableBytesView), source))
+        }
+    }
+
+    /// After a burst of reads (on the socket's loop): each engine gets its share in one hop.
+    func handOver() {
+        for index in pending.indices where !pending[index].isEmpty {
+            let batch = pending[index]
+            pending[index].removeAll(keepingCapacity: true)
+            let engine = engines[index]
+            engine.loop.execute {
+                for datagram in batch { engine.receive(datagram.bytes, from: datagram.source) }
+            }
         }
     }
 

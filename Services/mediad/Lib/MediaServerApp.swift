@@ -26,9 +26,11 @@ public final class MediaServerApp: Service, @unchecked Sendable {
         let loops = Array(mixingThreads.makeIterator())
         let poolBox = PoolBox()
         // The socket lives on the first mixing thread: with one thread nothing hops.
-        let udp = try await UdpDriver.bind(config.udp, group: loops[0]) { buffer, address in
+        let udp = try await UdpDriver.bind(config.udp, group: loops[0], receive: { buffer, address in
             poolBox.pool?.receive(buffer, from: address)
-        }
+        }, readComplete: {
+            poolBox.pool?.handOver()
+        })
         let announced = "\(config.candidateIP):\(udp.port)"
         guard let candidate = TransportAddress(ip: config.candidateIP, port: UInt16(udp.port)) else {
             throw MediaServerError.invalidOffer("MEDIAD_ANNOUNCED_IP \(config.candidateIP) is not an IP address")

@@ -19,7 +19,9 @@ final class UdpDriver: @unchecked Sendable {
     static let datagramsPerRead = 32
 
     /// Binds the first free port of the range.
-    static func bind(_ address: ListenAddress, group: EventLoopGroup, receive: @escaping (ByteBuffer, SocketAddress) -> Void) async throws -> UdpDriver {
+    /// `receive` sees each datagram; `readComplete` runs after each burst of reads.
+    static func bind(_ address: ListenAddress, group: EventLoopGroup, receive: @escaping (ByteBuffer, SocketAddress) -> Void,
+                     readComplete: @escaping () -> Void = {}) async throws -> UdpDriver {
         var lastError: Error = MediaServerError.noFreePort(address.description)
         for port in address.ports {
             do {
@@ -33,7 +35,7 @@ final class UdpDriver: @unchecked Sendable {
                     .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(InboundHandler(receive: receive))
+                            try channel.pipeline.syncOperations.addHandler(InboundHandler(receive: receive, readComplete: readComplete))
                         }
                     }
                     .bind(host: address.host, port: port)
@@ -78,9 +80,11 @@ final class UdpDriver: @unchecked Sendable {
     private final class InboundHandler: ChannelInboundHandler {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         let receive: (ByteBuffer, SocketAddress) -> Void
+        let readComplete: () -> Void
 
-        init(receive: @escaping (ByteBuffer, SocketAddress) -> Void) {
+        init(receive: @escaping (ByteBuffer, SocketAddress) -> Void, readComplete: @escaping () -> Void) {
             self.receive = receive
+            self.readComplete = readComplete
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -89,6 +93,7 @@ final class UdpDriver: @unchecked Sendable {
         }
 
         func channelReadComplete(context: ChannelHandlerContext) {
+            readComplete()
             context.flush()
         }
 
