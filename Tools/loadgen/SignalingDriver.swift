@@ -43,7 +43,10 @@ struct SignalingDriver: Sendable {
                                          eventLoopGroup: group, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(Self.text(["type": "join", "token": token])))
                 for try await message in inbound.messages(maxSize: 16 << 20) {
-                    guard case .text(let text) = message, let object = Self.object(Array(text.utf8)),
+                    // Presence events (participant-joined/left/updated) are N² in a town hall and
+                    // unused here: skip them without parsing, or the generator's core goes to JSON.
+                    guard case .text(let text) = message, !text.contains("\"participant-"),
+                          let object = Self.object(Array(text.utf8)),
                           let type = object["type"] as? String else { continue }
                     switch type {
                     case "joined":
