@@ -25,6 +25,7 @@ struct LoadGen: AsyncParsableCommand {
     @Option(help: "measurement window in seconds (after everyone connected)") var duration = 20.0
     @Option(help: "participants per room that decode their stream to measure mixer latency") var listenersMeasuring = 2
     @Option(help: "seconds between talker switches") var switchSeconds = 4.0
+    @Option(help: "only every Nth participant (and every measuring one) decrypts and authenticates what it receives; the rest count packets from the clear RTP header, so one generator core can listen for more") var verifyEvery = 1
     @Option(help: "what silent participants send: dtx (a silence frame every 400 ms, as browsers do with usedtx=1, which mediad asks for) or frames (one every 20 ms)") var silence = SilenceMode.dtx
     @Option(help: "seconds between latency markers per room") var markerInterval = 1.0
     @Option(help: "give up on joins still pending after this many seconds") var joinTimeout = 30.0

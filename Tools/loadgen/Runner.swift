@@ -59,6 +59,8 @@ final class Runner: @unchecked Sendable {
                 self.participants.append(SyntheticParticipant(
                     index: index, room: index % self.options.rooms, indexInRoom: inRoom,
                     measuring: inRoom >= perRoom - measuring, loop: self.loop))
+                let added = self.participants[self.participants.count - 1]
+                added.verifiesMedia = added.measuring || added.index % max(1, self.options.verifyEvery) == 0
             }
             self.startTime = Clock.now()
             self.scheduleTick(at: .now() + .milliseconds(5))

@@ -11,6 +11,8 @@ final class SyntheticParticipant: @unchecked Sendable {
     let room: Int
     let indexInRoom: Int
     let measuring: Bool
+    /// Decrypts and authenticates what it receives (else counts packets from the clear RTP header).
+    var verifiesMedia = true
     let loop: EventLoop
 
     var state = State.pending
@@ -60,6 +62,7 @@ final class SyntheticParticipant: @unchecked Sendable {
             return loop.makeSucceededFuture(())
         }
         peer.buffersAudio = false
+        peer.decryptsMedia = verifiesMedia
         peer.onRtp = { [unowned self] packet, arrival in onPacket(self, packet, arrival) }
         if measuring { decoder = try? OpusAudioDecoder(channels: 1) }
         state = .connecting

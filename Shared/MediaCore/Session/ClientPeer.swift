@@ -9,6 +9,9 @@ public final class ClientPeer {
     public var onRtp: ((RtpPacket, Double) -> Void)?
     /// False when nobody calls `nextAudioFrame`: packets then skip the jitter buffer.
     public var buffersAudio = true
+    /// False: RTP is neither decrypted nor authenticated; `onRtp` gets the clear header
+    /// fields with an empty payload (load-generator listeners that only count packets).
+    public var decryptsMedia = true
 
     private let localUfrag: String
     private let localPassword: String
@@ -84,6 +87,12 @@ public final class ClientPeer {
             default: break
             }
             return datagrams.map { Transmit(bytes: $0, to: serverAddress) }
+        case .rtp where !decryptsMedia:
+            if let view = try? bytes.withUnsafeBytes({ try RtpView(parsing: $0) }) {
+                onRtp?(RtpPacket(payloadType: view.payloadType, sequenceNumber: view.sequenceNumber, timestamp: view.timestamp,
+                                 ssrc: view.ssrc, payload: []), now)
+            }
+            return []
         case .rtp, .rtcp:
             if case .rtp(let plain) = transport.unprotect(bytes), let packet = try? RtpPacket(parsing: plain) {
                 onRtp?(packet, now)
