@@ -14,7 +14,10 @@ public struct RoomStore: Sendable {
     }
 
     public func room(id: String) async throws -> RoomRecord? {
-        try await database.read { db in try RoomRecord.fetchOne(db, key: id) }
+        // Every join reads its room: a cached prepared statement skips SQL generation and parsing.
+        try await database.read { db in
+            try RoomRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM rooms WHERE id = ?"), arguments: [id])
+        }
     }
 
     public func allRooms() async throws -> [RoomRecord] {

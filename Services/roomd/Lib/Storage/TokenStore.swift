@@ -14,7 +14,10 @@ public struct TokenStore: Sendable {
     }
 
     public func token(hash: String) async throws -> TokenRecord? {
-        try await database.read { db in try TokenRecord.fetchOne(db, key: hash) }
+        // Every signalling join looks its token up: a cached prepared statement as for rooms.
+        try await database.read { db in
+            try TokenRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE token_hash = ?"), arguments: [hash])
+        }
     }
 
     /// Revokes the participant's tokens in the room; returns how many were live.
