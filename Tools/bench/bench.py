@@ -15,6 +15,7 @@ table gives the Parley/Janus CPU ratio.
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -51,7 +52,11 @@ def one_run(bin_dir, args, label, window, timeout=240):
 
 
 def one_janus_run(bin_dir, args, label, window, timeout=240):
-    cluster = janus.JanusCluster(MEDIAD_CORE).start()
+    try:
+        cluster = janus.JanusCluster(MEDIAD_CORE).start()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        print(f"    janus did not start: {error}")
+        return None
     try:
         summary = janus.run_loadgen_janus(bin_dir, cluster, GEN_CORE,
                                           args + ["--duration", window, "--label", label + "-janus"], timeout)

@@ -119,7 +119,15 @@ class JanusCluster:
             sh(ns("sysctl", "-w", f"net.ipv4.conf.{key}"))
 
     def start(self):
+        # atexit covers a bench killed between runs; a failed start cleans up at once.
         atexit.register(self.cleanup)
+        try:
+            return self._start()
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def _start(self):
         self.make_namespace()
         write_config(self.dir)
         log = open(self.log_path, "wb")
@@ -150,6 +158,7 @@ class JanusCluster:
                 self.proc.wait()
         subprocess.run(["ip", "netns", "del", NAMESPACE], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+        atexit.unregister(self.cleanup)
 
 
 def run_loadgen_janus(bin_dir, janus, core, args, timeout):
