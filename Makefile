@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build fuzz-smoke soak bench bench-alloc
+.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build fuzz-smoke soak bench bench-setup bench-alloc
 
 setup:
 	@scripts/setup.sh
@@ -75,7 +75,13 @@ soak: build-release
 ## in their own scratch path, mediad pinned to core 1, load generator on core 0.
 BENCH_SCRATCH ?= .build-perf
 BENCH_ARGS ?=
-bench: setup
+## Janus AudioBridge for the side-by-side runs (from the Debian mirror; skipped with BENCH_ARGS=--no-janus).
+bench-setup:
+	@if [[ "$(BENCH_ARGS)" != *--no-janus* ]] && ! command -v janus >/dev/null; then \
+		echo "==> installing janus for the Parley/Janus comparison"; \
+		apt-get install -y janus || echo "janus is not installable: the benchmarks run without it"; fi
+
+bench: setup bench-setup
 	@echo "==> release builds for benchmarks ($(BENCH_SCRATCH))"
 	for product in loadgen roomd signald mediad; do \
 		$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product $$product || exit 1; done

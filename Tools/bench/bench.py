@@ -1,21 +1,27 @@
 #!/usr/bin/env python3
 """Parley benchmarks: prints tables (figures, not assertions).
 
-    python3 Tools/bench/bench.py BIN_DIR [--quick] [--only meeting,townhall,storm] [--markdown FILE]
+    python3 Tools/bench/bench.py BIN_DIR [--quick] [--only meeting,townhall,storm] [--markdown FILE] [--no-janus]
 
 mediad runs pinned to core 1 (`taskset -c 1`, MEDIAD_THREADS=1); roomd, signald
 and the load generator share core 0. Every run uses a fresh cluster, so mediad's
 RSS growth is the cost of that run's participants.
+
+With Janus (the default when `janus` is installed or installable), each meeting
+and town hall step is run again with the same loadgen arguments against Janus
+AudioBridge, pinned to core 1 the same way (see janus.py), and a side-by-side
+table gives the Parley/Janus CPU ratio.
 """
 import argparse
-import datetime
 import os
+import signal
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from cluster import Cluster, run_loadgen  # noqa: E402
+import janus  # noqa: E402
 
 MEDIAD_CORE, GEN_CORE = "1", "0"
 
@@ -40,6 +46,22 @@ def one_run(bin_dir, args, label, window, timeout=240):
                               args + ["--duration", window, "--label", label], timeout)
         if summary is None:
             print(cluster.tail("mediad"))
+        return summary
+    finally:
+        cluster.cleanup()
+
+
+def one_janus_run(bin_dir, args, label, window, timeout=240):
+    try:
+        cluster = janus.JanusCluster(MEDIAD_CORE).start()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        print(f"    janus did not start: {error}")
+        return None
+    try:
+        summary = janus.run_loadgen_janus(bin_dir, cluster, GEN_CORE,
+                                          args + ["--duration", window, "--label", label + "-janus"], timeout)
+        if summary is None:
+            print(cluster.tail())
         return summary
     finally:
         cluster.cleanup()
@@ -73,42 +95,107 @@ HEADER = ("| N | connected | late % | missing % | late ticks | mean tick ms | me
           "|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
-def meeting(bin_dir, steps, window, out):
+def versus_row(n, p, j):
+    """One line of the Parley-vs-Janus table (either side may be missing)."""
+    def cpu(s):
+        return s and s.get("cpuMicrosPerParticipantFrame")
+
+    def late(s):
+        return fmt(s and s["latePercent"], ".2f")
+
+    def latency(s):
+        if s is None:
+            return "n/a"
+        lat50, lat99 = s and s.get("latencyP50"), s and s.get("latencyP99")
+        return f"{fmt(lat50 and lat50 * 1000, '.0f')}/{fmt(lat99 and lat99 * 1000, '.0f')}"
+
+    def verdict(s):
+        return "—" if s is None else ("pass" if passes(s) else "fail")
+    def nice(s):
+        return fmt(s and s.get("serverNice"), "d")
+    ratio = cpu(p) / cpu(j) if cpu(p) and cpu(j) else None
+    return (f"| {n} | {fmt(cpu(p), '.1f')} | {fmt(cpu(j), '.1f')} | {fmt(ratio, '.2f')} | {late(p)} | {late(j)} "
+            f"| {latency(p)} | {latency(j)} | {verdict(p)} / {verdict(j)} | {nice(p)} / {nice(j)} |")
+
+
+VERSUS_HEADER = ("| N | Parley µs/participant/frame | Janus µs/participant/frame | Parley/Janus CPU "
+                 "| late % Parley | late % Janus | latency p50/p99 ms Parley | latency p50/p99 ms Janus "
+                 "| pass Parley / Janus | nice mediad / Janus |\n"
+                 "|---|---|---|---|---|---|---|---|---|---|")
+
+
+def versus(title, pairs, best_parley, best_janus, what, out):
+    out.append(f"### {title} — Parley vs Janus AudioBridge (each on one core, same load generator)\n")
+    out.append(VERSUS_HEADER)
+    out.extend(versus_row(n, p, j) for n, (p, j) in pairs.items())
+    out.append(f"\n**Largest passing {what}: Parley {best_parley}, Janus {best_janus}** "
+               "(Janus pass = no failed joins and ≤ 1% late packets; it has no tick metric).\n")
+
+
+def janus_step(bin_dir, args, label, window, state):
+    """Runs Janus at this step unless it failed at 100 or more already; records the best pass.
+    Steps below 100 always run, so the CPU comparison has its unsaturated points."""
+    if not state["on"]:
+        return None
+    s = one_janus_run(bin_dir, args, label, window)
+    print("    janus:", versus_row("", None, s), flush=True)
+    if passes(s):
+        state["best"] = max(state["best"] or 0, state["n"])
+    elif state["n"] >= 100:
+        state["on"] = False
+    return s
+
+
+def meeting(bin_dir, steps, window, out, with_janus=False):
     out.append("### (a) meeting — rooms of 10, 2 talking (mediad on one core)\n")
     out.append(HEADER)
-    best, results = None, {}
+    best, results, pairs = None, {}, {}
+    janus_state = {"on": with_janus, "best": None}
     for n in steps:
         print(f"  meeting N={n} ...", flush=True)
-        s = one_run(bin_dir, ["--rooms", n // 10, "--participants-per-room", 10, "--talkers", 2,
-                              "--ramp", 100, "--listeners-measuring", 1], f"meeting-{n}", window)
+        args = ["--rooms", n // 10, "--participants-per-room", 10, "--talkers", 2,
+                "--ramp", 100, "--listeners-measuring", 1]
+        s = one_run(bin_dir, args, f"meeting-{n}", window)
         results[n] = s
         out.append(row(s, n))
         print("   ", out[-1], flush=True)
+        janus_state["n"] = n
+        if with_janus:
+            pairs[n] = (s, janus_step(bin_dir, args, f"meeting-{n}", window, janus_state))
         if passes(s):
             best = n
-        elif n >= 200:
+        elif n >= 200 and not janus_state["on"]:
             break
     out.append(f"\n**Largest passing meeting load: {best} participants** (pass = no failed joins, ≤ 1% late packets, no late mixer tick).\n")
+    if with_janus:
+        versus("(a) meeting", pairs, best, janus_state["best"], "meeting load", out)
     return best, results
 
 
-def townhall(bin_dir, steps, window, out):
+def townhall(bin_dir, steps, window, out, with_janus=False):
     out.append("### (b) town hall — one room, 3 talking, N listeners\n")
     out.append(HEADER)
-    best = None
+    best, pairs = None, {}
+    janus_state = {"on": with_janus, "best": None}
     for n in steps:
         print(f"  town hall listeners={n} ...", flush=True)
-        s = one_run(bin_dir, ["--rooms", 1, "--participants-per-room", n + 3, "--talkers", 3,
-                              "--ramp", 150, "--listeners-measuring", 3,
-                              # one listener in 10 authenticates; the rest count from the clear RTP header
-                              "--verify-every", 10], f"townhall-{n}", window)
+        args = ["--rooms", 1, "--participants-per-room", n + 3, "--talkers", 3,
+                "--ramp", 150, "--listeners-measuring", 3,
+                # one listener in 10 authenticates; the rest count from the clear RTP header
+                "--verify-every", 10]
+        s = one_run(bin_dir, args, f"townhall-{n}", window)
         out.append(row(s, n))
         print("   ", out[-1], flush=True)
+        janus_state["n"] = n
+        if with_janus:
+            pairs[n] = (s, janus_step(bin_dir, args, f"townhall-{n}", window, janus_state))
         if passes(s):
             best = n
-        else:
+        elif not janus_state["on"]:
             break
     out.append(f"\n**Largest passing town hall: {best} listeners**.\n")
+    if with_janus:
+        versus("(b) town hall", pairs, best, janus_state["best"], "town hall (listeners)", out)
     return best
 
 
@@ -140,8 +227,13 @@ def main():
     parser.add_argument("--markdown", help="also write the tables to this file")
     parser.add_argument("--meeting-steps", help="comma-separated participant counts instead of the default steps")
     parser.add_argument("--townhall-steps", help="comma-separated listener counts instead of the default steps")
+    parser.add_argument("--janus", action=argparse.BooleanOptionalAction, default=True,
+                        help="also run meeting and town hall against Janus AudioBridge (installed if missing)")
     args = parser.parse_args()
     only = args.only.split(",")
+    # SIGTERM (e.g. from make or a CI timeout) runs the finally/atexit clean-ups too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with_janus = args.janus and janus.ensure_installed()
     raise_socket_buffers()
     window = "5" if args.quick else "10"
     out = []
@@ -150,7 +242,7 @@ def main():
         steps = [10, 50, 100, 150, 200] + ([] if args.quick else [250, 300, 400, 500, 600, 800])
         if args.meeting_steps:
             steps = [int(n) for n in args.meeting_steps.split(",")]
-        best, results = meeting(args.bin, steps, window, out)
+        best, results = meeting(args.bin, steps, window, out, with_janus)
         out.append("### (d)/(e) mediad cost per participant (meeting load)\n")
         out.append("| N | mediad CPU % of a core | µs per participant per 20 ms frame | RSS growth KB per participant |\n|---|---|---|---|")
         for n in (10, 50, 100, 200):
@@ -164,7 +256,7 @@ def main():
         steps = [100, 250, 500, 1000] + ([] if args.quick else [1500, 2000])
         if args.townhall_steps:
             steps = [int(n) for n in args.townhall_steps.split(",")]
-        townhall(args.bin, steps, window, out)
+        townhall(args.bin, steps, window, out, with_janus)
     if "storm" in only:
         storm(args.bin, [50, 100, 200] + ([] if args.quick else [400]), 300, out)
     text = "\n".join(out)

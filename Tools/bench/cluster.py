@@ -15,7 +15,9 @@ import urllib.request
 ADMIN_KEY = "bench-admin-key"
 # On a shared machine, raise the services' and generator's priority so other
 # processes on the pinned cores disturb the figures less (root only; harmless otherwise).
-NICE = ["nice", "-n", "-10"] if os.geteuid() == 0 else []
+# BENCH_NICE overrides it, e.g. 19 to stay out of another benchmark's way.
+_NICE_LEVEL = os.environ.get("BENCH_NICE", "-10" if os.geteuid() == 0 else "")
+NICE = ["nice", "-n", _NICE_LEVEL] if _NICE_LEVEL else []
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -28,6 +30,15 @@ def get(url, headers=None, timeout=2):
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, response.read()
+
+
+def tail_file(path, lines=20):
+    """The last lines of a log, or "" when there is none."""
+    try:
+        with open(path, "rb") as f:
+            return b"\n".join(f.read().splitlines()[-lines:]).decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def wait_until(condition, timeout, what):
@@ -122,11 +133,7 @@ class Cluster:
                 proc.wait()
 
     def tail(self, name, lines=20):
-        try:
-            with open(os.path.join(self.dir, name + ".log"), "rb") as f:
-                return b"\n".join(f.read().splitlines()[-lines:]).decode(errors="replace")
-        except OSError:
-            return ""
+        return tail_file(os.path.join(self.dir, name + ".log"), lines)
 
     def cleanup(self):
         self.stop()
@@ -140,17 +147,32 @@ def run_loadgen(bin_dir, cluster, core, args, timeout):
                "--roomd", cluster.roomd_url, "--admin-key", ADMIN_KEY, "--quiet",
                "--mediad-pid", str(cluster.mediad_pid), "--mediad-metrics", cluster.metrics_url,
                "--json", out] + [str(a) for a in args]
+    return run_for_summary(command, out, timeout, "loadgen", cluster.mediad_pid)
+
+
+def nice_of(pid):
+    """The process's nice value now (field 19 of /proc/PID/stat): something may have reniced it."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[16])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def run_for_summary(command, out, timeout, what, server_pid):
+    """Runs one loadgen command that writes its JSON summary to `out`; the summary or None."""
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        print(f"    loadgen timed out after {timeout}s")
+        print(f"    {what} timed out after {timeout}s")
         return None
     if result.returncode != 0 or not os.path.exists(out):
-        print(f"    loadgen failed ({result.returncode}): {result.stderr.strip()[-400:]}")
+        print(f"    {what} failed ({result.returncode}): {result.stderr.strip()[-400:]}")
         return None
     with open(out) as f:
         summary = json.load(f)
     summary["_text"] = result.stdout
+    summary["serverNice"] = nice_of(server_pid)
     with open("/proc/loadavg") as f:
         summary["loadavg"] = float(f.read().split()[0])
     return summary

@@ -17,6 +17,9 @@ struct LoadGen: AsyncParsableCommand {
         abstract: "Load generator for Parley (or, with --janus, Janus AudioBridge).")
 
     @Option(help: "roomd base URL") var roomd = "http://127.0.0.1:8080"
+    @Option(help: "drive Janus AudioBridge at this HTTP API URL (e.g. http://127.0.0.1:8088/janus) instead of Parley") var janus: String?
+    @Option(help: "local address the participants' UDP sockets bind to") var bindAddress = "127.0.0.1"
+    @Option(help: "address offered as the host candidate to Janus (default: the bound address)") var candidateAddress: String?
     @Option(help: "admin API key") var adminKey = ""
     @Option(help: "number of rooms") var rooms = 1
     @Option(help: "participants per room") var participantsPerRoom = 10
@@ -29,7 +32,7 @@ struct LoadGen: AsyncParsableCommand {
     @Option(help: "what silent participants send: dtx (a silence frame every 400 ms, as browsers do with usedtx=1, which mediad asks for) or frames (one every 20 ms)") var silence = SilenceMode.dtx
     @Option(help: "seconds between latency markers per room") var markerInterval = 1.0
     @Option(help: "give up on joins still pending after this many seconds") var joinTimeout = 30.0
-    @Option(help: "mediad process id: CPU and RSS are read from /proc over the window") var mediadPid: Int32?
+    @Option(help: "mediad (or Janus) process id: CPU and RSS are read from /proc over the window") var mediadPid: Int32?
     @Option(help: "mediad /metrics URL: tick metrics are read at window start and end") var mediadMetrics: String?
     @Option(help: "print cumulative window figures every this many seconds (soak runs); 0 = only the summary") var reportEvery = 0.0
     @Option(help: "write the summary as JSON to this file") var json: String?

@@ -15,7 +15,7 @@ final class Runner: @unchecked Sendable {
     let http: HttpClient
     let assets: AudioAssets
     let certificate: DtlsCertificate
-    let signaling: SignalingDriver
+    let signaling: any ParticipantDriver
 
     // Everything below is confined to `loop`.
     var participants: [SyntheticParticipant] = []
@@ -40,7 +40,8 @@ final class Runner: @unchecked Sendable {
         certificate = DtlsCertificate.shared
         var logger = Logger(label: "loadgen")
         logger.logLevel = .warning
-        signaling = SignalingDriver(group: controlGroup, logger: logger)
+        signaling = options.janus.map { JanusDriver(base: $0) as any ParticipantDriver }
+            ?? SignalingDriver(group: controlGroup, logger: logger)
     }
 
     var total: Int { options.rooms * options.participantsPerRoom }
@@ -58,7 +59,8 @@ final class Runner: @unchecked Sendable {
                 let inRoom = index / self.options.rooms
                 self.participants.append(SyntheticParticipant(
                     index: index, room: index % self.options.rooms, indexInRoom: inRoom,
-                    measuring: inRoom >= perRoom - measuring, loop: self.loop))
+                    measuring: inRoom >= perRoom - measuring, loop: self.loop,
+                    bindHost: self.options.bindAddress, candidateHost: self.options.candidateAddress))
                 let added = self.participants[self.participants.count - 1]
                 added.verifiesMedia = added.measuring || added.index % max(1, self.options.verifyEvery) == 0
             }

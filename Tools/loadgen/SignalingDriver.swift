@@ -6,7 +6,7 @@ import NIOCore
 
 /// The control-plane half of a synthetic participant: REST join, then the
 /// signalling WebSocket (join → offer → answer) for as long as the run lasts.
-struct SignalingDriver: Sendable {
+struct SignalingDriver: ParticipantDriver {
     let group: EventLoopGroup
     let logger: Logger
 

@@ -63,6 +63,12 @@ struct Summary {
         return count - within
     }
 
+    /// Whose CPU and memory `--mediad-pid` measured.
+    var serverName: String { options.janus == nil ? "mediad" : "janus" }
+
+    /// "mediad CPU" etc., padded to the summary's label column.
+    func label(_ what: String) -> String { "\(serverName) \(what)".padding(toLength: 20, withPad: " ", startingAt: 0) }
+
     func ms(_ seconds: Double?) -> String { seconds.map { String(format: "%.1f ms", $0 * 1000) } ?? "n/a" }
 
     func print() {
@@ -83,12 +89,12 @@ struct Summary {
                             latePercent, window.gapP50, window.gapP99, window.gapP999, window.maxGap * 1000))
         lines.append("mixer latency       n=\(window.latencyCount)   p50 \(ms(window.latencyP50))   p99 \(ms(window.latencyP99))")
         if let cpu = mediadCpuSeconds {
-            lines.append(String(format: "mediad CPU          %.1f%% of a core   %.1f µs per participant per 20 ms frame",
+            lines.append(String(format: label("CPU") + "%.1f%% of a core   %.1f µs per participant per 20 ms frame",
                                 100 * cpu / windowSeconds, cpuMicrosPerParticipantFrame ?? 0))
         }
         if let rss = mediadRssKB {
             let growth = mediadRssGrowthKB ?? 0
-            lines.append(String(format: "mediad memory       RSS %.1f MB   growth %.1f MB   %.1f KB per participant",
+            lines.append(String(format: label("memory") + "RSS %.1f MB   growth %.1f MB   %.1f KB per participant",
                                 Double(rss) / 1024, Double(growth) / 1024, Double(growth) / Double(max(1, join.connected))))
         }
         if let ticks, let tickSeconds {
@@ -104,7 +110,7 @@ struct Summary {
 
     var json: [String: Any] {
         var out: [String: Any] = [
-            "label": options.label, "rooms": options.rooms, "participantsPerRoom": options.participantsPerRoom,
+            "label": options.label, "server": serverName, "rooms": options.rooms, "participantsPerRoom": options.participantsPerRoom,
             "participants": options.rooms * options.participantsPerRoom, "talkers": options.talkers,
             "ramp": options.ramp, "connected": join.connected, "failed": join.failed,
             "joinsPerSecond": join.joinsPerSecond, "joinP50": join.joinP50, "joinP99": join.joinP99,

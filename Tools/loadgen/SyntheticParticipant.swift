@@ -14,6 +14,9 @@ final class SyntheticParticipant: @unchecked Sendable {
     /// Decrypts and authenticates what it receives (else counts packets from the clear RTP header).
     var verifiesMedia = true
     let loop: EventLoop
+    let bindHost: String
+    /// Advertised in the offer instead of `bindHost` (e.g. when that is 0.0.0.0).
+    let candidateHost: String?
 
     var state = State.pending
     var failure: String?
@@ -33,7 +36,10 @@ final class SyntheticParticipant: @unchecked Sendable {
     var decoder: OpusAudioDecoder?
     var lastDetectedMarker = -1
 
-    init(index: Int, room: Int, indexInRoom: Int, measuring: Bool, loop: EventLoop) {
+    init(index: Int, room: Int, indexInRoom: Int, measuring: Bool, loop: EventLoop,
+         bindHost: String = "127.0.0.1", candidateHost: String? = nil) {
+        self.bindHost = bindHost
+        self.candidateHost = candidateHost
         self.index = index
         self.room = room
         self.indexInRoom = indexInRoom
@@ -66,19 +72,28 @@ final class SyntheticParticipant: @unchecked Sendable {
         peer.onRtp = { [unowned self] packet, arrival in onPacket(self, packet, arrival) }
         if measuring { decoder = try? OpusAudioDecoder(channels: 1) }
         state = .connecting
-        return DatagramBootstrap(group: loop)
+        let bound = channel == nil ? bind().map { _ in } : loop.makeSucceededFuture(())
+        return bound.map { self.transmit(peer.start(now: now)) }
+            .recover { error in self.fail("udp bind: \(error)") }
+    }
+
+    /// Binds the UDP socket; returns the address to offer as our host candidate
+    /// (a full-ICE answerer needs it before answering). Runs on `loop`.
+    func bind() -> EventLoopFuture<TransportAddress?> {
+        DatagramBootstrap(group: loop)
             .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Inbound(participant: self))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
+            .bind(host: bindHost, port: 0)
             .map { channel in
                 self.channel = channel
-                self.transmit(peer.start(now: now))
+                guard let port = channel.localAddress?.port, let ip = self.candidateHost ?? channel.localAddress?.ipAddress
+                else { return nil }
+                return TransportAddress(ip: ip, port: UInt16(truncatingIfNeeded: port))
             }
-            .recover { error in self.fail("udp bind: \(error)") }
     }
 
     func fail(_ reason: String) {
@@ -93,14 +108,20 @@ final class SyntheticParticipant: @unchecked Sendable {
         for datagram in datagrams {
             var buffer = channel.allocator.buffer(capacity: datagram.bytes.count)
             buffer.writeBytes(datagram.bytes)
-            channel.write(AddressedEnvelope(remoteAddress: serverSocket, data: buffer), promise: nil)
+            // Replies to a check go to its source, which is not always the server's candidate.
+            let target = datagram.to == serverTransport ? serverSocket
+                : (try? SocketAddress(ipAddress: datagram.to.ipString, port: Int(datagram.to.port))) ?? serverSocket
+            channel.write(AddressedEnvelope(remoteAddress: target, data: buffer), promise: nil)
         }
         channel.flush()
     }
 
-    func received(_ bytes: [UInt8], now: Double) {
+    func received(_ bytes: [UInt8], from remote: SocketAddress, now: Double) {
         guard let peer, let serverTransport, state == .connecting || state == .connected else { return }
-        let replies = peer.receive(bytes, from: serverTransport, now: now)
+        // Only STUN needs the real source (a check is answered with it); media skips the conversion.
+        let isStun = (bytes.first ?? 0xFF) < 4
+        let source = isStun ? remote.ipAddress.flatMap { TransportAddress(ip: $0, port: UInt16(truncatingIfNeeded: remote.port ?? 0)) } : nil
+        let replies = peer.receive(bytes, from: source ?? serverTransport, now: now)
         transmit(replies)
         if state == .connecting {
             if peer.isConnected {
@@ -120,7 +141,7 @@ final class SyntheticParticipant: @unchecked Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
-            participant.received(Array(envelope.data.readableBytesView), now: Clock.now())
+            participant.received(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, now: Clock.now())
         }
 
         func errorCaught(context: ChannelHandlerContext, error: Error) {}

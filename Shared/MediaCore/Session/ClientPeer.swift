@@ -1,6 +1,8 @@
-/// The client role (ICE controlling, DTLS active) of a WebRTC audio peer, for
-/// tests and the load generator: makes an offer, applies the server's answer,
-/// sends Opus frames and decodes what it receives.
+/// The client role (ICE controlling) of a WebRTC audio peer, for tests and the
+/// load generator: makes an offer, applies the server's answer, sends Opus
+/// frames and decodes what it receives. Against Parley (ICE-lite, passive) it
+/// is the DTLS client; against a full-ICE answerer that says `a=setup:active`
+/// (Janus) it also answers that side's checks and is the DTLS server.
 public final class ClientPeer {
     public let offerSdp: String
     public private(set) var isConnected = false
@@ -17,6 +19,8 @@ public final class ClientPeer {
     private let localPassword: String
     private let certificate: DtlsCertificate
     private var ice: IceClientAgent?
+    /// Answers the remote side's connectivity checks (a full-ICE answerer sends them).
+    private var responder: IceLiteAgent
     private var transport: SecureTransport?
     private var receiver: AudioReceiver?
     private var sender: AudioSender?
@@ -25,27 +29,44 @@ public final class ClientPeer {
     static let payloadType: UInt8 = 111
     static let audioLevelId: UInt8 = 1
 
-    public init(certificate: DtlsCertificate, fingerprintOverride: String? = nil) {
+    /// - Parameter localCandidate: the bound UDP address, offered as the one host
+    ///   candidate (a full-ICE answerer checks it); nil offers none and trickles
+    ///   nothing, as an ICE-lite server needs no candidate from us.
+    public init(certificate: DtlsCertificate, fingerprintOverride: String? = nil,
+                localCandidate: TransportAddress? = nil) {
         let credentials = IceLiteAgent.randomCredentials()
         localUfrag = credentials.ufrag
         localPassword = credentials.password
+        responder = IceLiteAgent(localUfrag: credentials.ufrag, localPassword: credentials.password)
         self.certificate = certificate
         var random = SystemRandomNumberGenerator()
         let ssrc = UInt32.random(in: 1...UInt32.max, using: &random)
-        offerSdp = [
+        let iceLines = localCandidate.map { Self.candidateLines($0) } ?? ["a=ice-options:trickle"]
+        offerSdp = ([
             "v=0", "o=- \(UInt32.random(in: 1...UInt32.max, using: &random)) 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
             "a=group:BUNDLE 0", "a=msid-semantic: WMS",
             "m=audio 9 UDP/TLS/RTP/SAVPF \(Self.payloadType)", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
-            "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)", "a=ice-options:trickle",
+            "a=ice-ufrag:\(credentials.ufrag)", "a=ice-pwd:\(credentials.password)",
+        ] + iceLines + [
             "a=fingerprint:sha-256 \(fingerprintOverride ?? certificate.fingerprint)", "a=setup:actpass", "a=mid:0",
             "a=extmap:\(Self.audioLevelId) \(AudioOffer.audioLevelUri)", "a=sendrecv", "a=msid:- track",
             "a=rtcp-mux", "a=rtpmap:\(Self.payloadType) opus/48000/2",
             "a=fmtp:\(Self.payloadType) minptime=10;useinbandfec=1", "a=ssrc:\(ssrc) cname:client\(ssrc)",
-        ].joined(separator: "\r\n") + "\r\n"
+        ]).joined(separator: "\r\n") + "\r\n"
         sender = AudioSender(ssrc: ssrc, payloadType: Self.payloadType, audioLevelExtensionId: Self.audioLevelId)
     }
 
-    /// Applies the server's answer: its ICE credentials, fingerprint and host candidate.
+    /// Our one host candidate, complete: nothing will be trickled after it.
+    static func candidateLines(_ address: TransportAddress) -> [String] {
+        let candidate = IceCandidate(foundation: "1", component: 1, transport: "udp", priority: 2_130_706_431,
+                                     address: address.ipString, port: address.port, type: "host")
+        return ["a=\(candidate.attributeValue)", "a=end-of-candidates"]
+    }
+
+    /// DTLS client unless the answer takes the active role itself (`a=setup:active`).
+    public private(set) var dtlsRole = DtlsRole.client
+
+    /// Applies the server's answer: its ICE credentials, fingerprint, setup role and host candidate.
     public func apply(answerSdp: String) throws {
         let answer = try AudioOffer(parsing: answerSdp)
         guard let candidate = answer.candidates.first(where: { $0.isUdp })?.transportAddress else {
@@ -54,7 +75,9 @@ public final class ClientPeer {
         var random = SystemRandomNumberGenerator()
         ice = IceClientAgent(localUfrag: localUfrag, localPassword: localPassword, remoteUfrag: answer.iceUfrag,
                              remotePassword: answer.icePassword, tieBreaker: UInt64.random(in: 0...UInt64.max, using: &random))
-        transport = try SecureTransport(role: .client, certificate: certificate, remoteFingerprint: answer.fingerprints.first)
+        responder.remoteUfrag = answer.iceUfrag
+        dtlsRole = answer.setup == "active" ? .server : .client
+        transport = try SecureTransport(role: dtlsRole, certificate: certificate, remoteFingerprint: answer.fingerprints.first)
         receiver = try AudioReceiver(payloadType: answer.opusPayloadType, audioLevelExtensionId: nil)
         serverAddress = candidate
     }
@@ -71,6 +94,10 @@ public final class ClientPeer {
         guard let transport, let serverAddress else { return [] }
         switch PacketDemux.classify(bytes) {
         case .stun:
+            if Self.isBindingRequest(bytes) {
+                let answer = responder.handleStun(bytes, from: source, now: now).response
+                return answer.map { [Transmit(bytes: $0, to: source)] } ?? []
+            }
             guard var ice else { return [] }
             let ok = ice.handleResponse(bytes, from: source, now: now)
             self.ice = ice
@@ -80,6 +107,8 @@ public final class ClientPeer {
             }
             return []
         case .dtls:
+            // As DTLS server the peer's ClientHello may beat our own check's answer.
+            dtlsStarted = true
             let (datagrams, event) = transport.handleDtls(bytes, now: now)
             switch event {
             case .connected: isConnected = true
@@ -102,6 +131,10 @@ public final class ClientPeer {
         default:
             return []
         }
+    }
+
+    static func isBindingRequest(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && (UInt16(bytes[0]) << 8 | UInt16(bytes[1])) == StunMessageType.bindingRequest.rawValue
     }
 
     /// Retransmits ICE checks and DTLS flights; consent checks once connected.
