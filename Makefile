@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build fuzz-smoke soak bench bench-setup bench-alloc
+.PHONY: run test setup build build-release unit-test e2e-test clean fuzz fuzz-build fuzz-smoke soak bench bench-setup bench-alloc alloc-check
 
 setup:
 	@scripts/setup.sh
@@ -30,7 +30,7 @@ e2e-test: build
 	PARLEY_BIN="$$($(SWIFT) build --show-bin-path)" .venv/bin/python -m pytest -v Tests/e2e
 
 ## Installs what is missing, builds, and runs every test (the fuzz smoke run last).
-test: unit-test e2e-test fuzz-smoke
+test: unit-test e2e-test alloc-check fuzz-smoke
 
 clean:
 	rm -rf .build test-output
@@ -93,3 +93,11 @@ bench-alloc: setup
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product allocbench
 	bin="$$($(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --show-bin-path)"; \
 		LD_PRELOAD="$$bin/libMallocInterposerSwift.so" "$$bin/allocbench" $(ALLOC_ARGS)
+
+## In `make test`: the media core's steady state must not allocate per packet (release
+## build, since -Onone allocates where the optimiser would not; rooms wired in memory).
+alloc-check: setup
+	@echo "==> allocation check of the packet path (release build in $(BENCH_SCRATCH))"
+	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product allocbench
+	bin="$$($(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --show-bin-path)"; \
+		LD_PRELOAD="$$bin/libMallocInterposerSwift.so" "$$bin/allocbench" --rooms 4 --warmup-frames 250 --frames 200 --require-zero-per-packet
