@@ -147,6 +147,20 @@ final class InMemoryCallTests: XCTestCase {
         assertEachHearsTheOthers(try runCall(lossRate: 0.1, maxExtraDelay: 0.03))
     }
 
+    /// A talker muted half-way through is left out of everyone's mix from then on.
+    func testAMutedTalkerIsNotHeard() throws {
+        let received = try runCall(lossRate: 0, maxExtraDelay: 0, afterTick: { room, now in
+            if now >= 2 { room.setMuted("p1", muted: true) }
+        })
+        let before = Array(received[0].prefix(48000 * 2).suffix(48000))
+        let after = Array(received[0].suffix(48000))
+        let heardBefore = Goertzel.level(before, frequency: tones[1])
+        let heardAfter = Goertzel.level(after, frequency: tones[1])
+        XCTAssertGreaterThan(heardBefore, -40, "p0 hears p1 before the mute")
+        XCTAssertLessThan(heardAfter, heardBefore - 30, "p1 still audible after the mute: \(heardBefore) → \(heardAfter) dB")
+        XCTAssertGreaterThan(Goertzel.level(after, frequency: tones[2]), -40, "p0 still hears p2")
+    }
+
     /// Five talkers, three mixed: a listener hears exactly the three loudest, and a
     /// selected talker hears the other two selected but never itself.
     func testSpeakerSelectionMixesTheLoudestAndNeverYourself() throws {

@@ -81,16 +81,4 @@ final class InPlacePacketPathTests: XCTestCase {
         XCTAssertThrowsError(try outbound.protectRtp(writing: { _ in 5 }) { $0.count }, "shorter than an RTP header")
         XCTAssertThrowsError(try outbound.protectRtp(writing: { _ in -1 }) { $0.count }, "did not fit")
     }
-
-    func testRoomMixPathMatchesMixMinus() {
-        let frames: [String: [Int16]] = ["a": Array(repeating: 1_000, count: 960), "b": Array(repeating: -300, count: 900)]
-        let reference = MixMinus.mix(frames)
-        var total: [Int32] = []
-        var out: [Int16] = []
-        MixMinus.sum(frames.values, into: &total)
-        MixMinus.limit(total, minus: nil, into: &out)
-        XCTAssertEqual(out, reference.everyone)
-        MixMinus.limit(total, minus: frames["a"], into: &out)
-        XCTAssertEqual(out, reference.frame(for: "a"))
-    }
 }

@@ -18,8 +18,4 @@ public enum SoftLimiter {
         let clamped = Int16(min(ceiling, shaped.rounded(.down)))
         return sample < 0 ? -clamped : clamped
     }
-
-    public static func limit(_ samples: [Int32]) -> [Int16] {
-        samples.map { limit($0) }
-    }
 }
