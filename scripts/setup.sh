@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libopus-dev libsrtp2-dev libnss3-dev libssl-dev libsqlite3-dev pkg-config python3-venv sox iproute2 procps curl chromium docker-compose coturn)
+APT_PACKAGES=(libopus-dev libsrtp2-dev libnss3-dev libssl-dev libsqlite3-dev pkg-config python3-venv sox iproute2 procps curl chromium docker-compose coturn janus)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -244,3 +244,36 @@ enum Goertzel {
 }
 
 import Foundation
+
+/// The mixer's Opus encoders plan in-band FEC for the loss the listeners report
+/// over RTCP, and spend nothing on it while nobody reports loss.
+extension InMemoryCallTests {
+    struct PlannedLoss { var shared: Int32 = 0; var personal: [Int32] = []; var reported: [Int32] = [] }
+
+    func runMeasuringPlannedLoss(lossRate: Double) throws -> PlannedLoss {
+        var planned = PlannedLoss()
+        // Three talkers each hear two voices (a personal encode); the listener hears the shared mix.
+        _ = try runCall(lossRate: lossRate, maxExtraDelay: 0, tones: [440, 550, 660, nil]) { room, now in
+            guard now >= 3.9 else { return }
+            planned.shared = room.sharedMixExpectedLoss
+            planned.personal = (0..<3).compactMap { room.personalExpectedLoss(of: "p\($0)") }
+            planned.reported = (0..<4).compactMap { room.members["p\($0)"]?.session.downlinkLoss.percent }
+        }
+        return planned
+    }
+
+    func testEncodersFollowTheLossListenersReport() throws {
+        let planned = try runMeasuringPlannedLoss(lossRate: 0.2)
+        XCTAssertEqual(planned.reported.count, 4)
+        for reported in planned.reported { XCTAssertTrue((5...45).contains(reported), "reported loss \(planned.reported)") }
+        XCTAssertEqual(planned.shared, planned.reported[3], "the shared mix plans for its listener")
+        XCTAssertEqual(planned.personal, Array(planned.reported.prefix(3)), "each talker's encoder plans for that talker")
+    }
+
+    func testNoReportedLossMeansNoFecPlanned() throws {
+        let planned = try runMeasuringPlannedLoss(lossRate: 0)
+        XCTAssertEqual(planned.reported, [0, 0, 0, 0])
+        XCTAssertEqual(planned.shared, 0)
+        XCTAssertEqual(planned.personal, [0, 0, 0])
+    }
+}

@@ -20,7 +20,8 @@ final class MediaEngine: @unchecked Sendable {
         var addresses: [TransportAddress] = []
     }
 
-    static let tickInterval: Int64 = 20_000_000
+    /// The mixer period is 20 ms; each 5 ms tick mixes one phase of the rooms.
+    static let tickInterval: Int64 = 20_000_000 / Int64(TickPhases.count)
 
     let loop: EventLoop
     let index: Int
@@ -34,6 +35,8 @@ final class MediaEngine: @unchecked Sendable {
     private let capacity: Int
     private let srtpBuilder: NIOThreadPool
     private var rooms: [String: MixingRoom] = [:]
+    private var phases = TickPhases()
+    private var tickCount = 0
     private var sessions: [String: Owned] = [:]
     private var byUfrag: [String: String] = [:]
     private var byAddress: [TransportAddress: String] = [:]
@@ -139,7 +142,7 @@ final class MediaEngine: @unchecked Sendable {
 
     // MARK: - Mixer clock
 
-    /// Starts the 20 ms clock; ticks are scheduled on absolute deadlines so they don't drift.
+    /// Starts the clock; ticks are scheduled on absolute deadlines so they don't drift.
     func startClock() {
         loop.execute {
             self.nextTick = .now() + .nanoseconds(Self.tickInterval)
@@ -156,16 +159,20 @@ final class MediaEngine: @unchecked Sendable {
         let started = NIODeadline.now()
         if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
         let now = MediaClock.now()
-        for room in rooms.values {
+        let phase = tickCount % TickPhases.count
+        tickCount += 1
+        for room in phases.rooms[phase] {
             send(room.tick(now: now))
             // Each room's mix leaves as soon as it is ready, not after every room's.
             flushOutbox()
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
         }
-        for (participantId, owned) in sessions {
-            send(owned.session.handleTimeout(now: now))
-            drainEvents(of: participantId)
+        if phase == 0 {
+            for (participantId, owned) in sessions {
+                send(owned.session.handleTimeout(now: now))
+                drainEvents(of: participantId)
+            }
         }
         flushOutbox()
         let busy = NIODeadline.now() - started
@@ -213,6 +220,7 @@ final class MediaEngine: @unchecked Sendable {
         add(ice.droppedMalformed - owned.lastIce.droppedMalformed, "stun_malformed")
         sessions[participantId]?.lastCounters = now
         sessions[participantId]?.lastIce = ice
+        if let delay = owned.session.playoutDelay { MediaMetrics.playoutDelay.recordSeconds(delay) }
     }
 
     private func add(_ delta: Int, _ reason: String) {
@@ -241,8 +249,14 @@ final class MediaEngine: @unchecked Sendable {
             }
             session.muted = request.muted
             self.removeSession(request.participantId, reason: "replaced", notify: false)
-            let room = try self.rooms[request.roomId] ?? MixingRoom(id: request.roomId)
-            self.rooms[request.roomId] = room
+            let room: MixingRoom
+            if let existing = self.rooms[request.roomId] {
+                room = existing
+            } else {
+                room = try MixingRoom(id: request.roomId)
+                self.rooms[request.roomId] = room
+                self.phases.add(room)
+            }
             self.send(try room.add(session))
             self.sessions[request.participantId] = Owned(session: session, roomId: request.roomId, owner: owner)
             self.byUfrag[session.localUfrag] = request.participantId
@@ -326,7 +340,10 @@ final class MediaEngine: @unchecked Sendable {
         guard let owned = sessions.removeValue(forKey: participantId) else { return }
         if let room = rooms[owned.roomId] {
             send(room.remove(participantId, reason: reason))
-            if room.participantCount == 0 { rooms[owned.roomId] = nil }
+            if room.participantCount == 0 {
+                rooms[owned.roomId] = nil
+                phases.remove(room)
+            }
         } else {
             send(owned.session.close(reason: reason))
         }

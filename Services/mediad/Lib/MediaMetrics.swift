@@ -13,6 +13,8 @@ enum MediaMetrics {
     static let rooms = Gauge(label: "mediad_rooms")
     static let tickDuration = Timer(label: "mediad_mixer_tick_seconds")
     static let lateTicks = Counter(label: "mediad_late_ticks_total")
+    /// Sampled once a second per stream being played: the jitter buffer's target delay.
+    static let playoutDelay = Timer(label: "mediad_jitter_buffer_delay_seconds")
     static func sessionsEnded(_ code: String) -> Counter {
         Counter(label: "mediad_sessions_ended_total", dimensions: [("code", code)])
     }

@@ -69,6 +69,9 @@ public struct JitterBuffer {
         slotMask = Int64(slotCount - 1)
     }
 
+    /// Whether frames are being played out (false before the target delay is buffered and after running dry).
+    public var isPlaying: Bool { playing }
+
     /// The delay the buffer currently aims for.
     public var targetDelay: Double {
         min(maximumDelay, max(minimumDelay, frameDuration + 3 * jitter))

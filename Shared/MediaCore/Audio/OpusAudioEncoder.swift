@@ -34,6 +34,7 @@ public final class OpusAudioEncoder {
         }
         self.options = options
         self.encoder = encoder
+        expectedLossPercent = options.expectedLossPercent
     }
 
     deinit {
@@ -57,6 +58,17 @@ public final class OpusAudioEncoder {
         output.removeAll(keepingCapacity: true)
         output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: Int(length)))
         return output
+    }
+
+    /// The loss the encoder currently plans FEC for (starts at `options.expectedLossPercent`).
+    public private(set) var expectedLossPercent: Int32
+
+    /// Follows the receivers' reported loss: with in-band FEC on, SILK adds a
+    /// low-bitrate copy of the previous frame once the loss makes it worth it.
+    public func setExpectedLoss(_ percent: Int32) {
+        let clamped = min(max(percent, 0), 100)
+        guard clamped != expectedLossPercent else { return }
+        if parley_opus_set_packet_loss_perc(encoder, clamped) == OPUS_OK { expectedLossPercent = clamped }
     }
 
     public func reset() {

@@ -5,12 +5,13 @@ public struct OpusEncoderOptions: Equatable, Sendable {
     /// In-band FEC lets the receiver rebuild a lost frame from the next packet.
     public var fec = true
     public var dtx = false
-    /// Tells the encoder how much redundancy FEC should carry.
-    public var expectedLossPercent: Int32 = 10
+    /// Tells the encoder how much redundancy FEC should carry; the mixer then
+    /// follows the loss its listeners report over RTCP (`DownlinkLoss`).
+    public var expectedLossPercent: Int32 = 0
     public var channels: Int32 = 1
 
     public init(bitrate: Int32 = 32_000, complexity: Int32 = 5, fec: Bool = true, dtx: Bool = false,
-                expectedLossPercent: Int32 = 10, channels: Int32 = 1) {
+                expectedLossPercent: Int32 = 0, channels: Int32 = 1) {
         self.bitrate = bitrate
         self.complexity = complexity
         self.fec = fec

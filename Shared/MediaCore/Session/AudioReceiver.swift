@@ -25,6 +25,8 @@ final class AudioReceiver {
 
     var isTalking: Bool { talkingDetector.isTalking }
     var jitterBufferStats: JitterBufferStats { jitterBuffer.stats }
+    /// The jitter buffer's target delay while it plays a stream, else nil.
+    var playoutDelay: Double? { jitterBuffer.isPlaying ? jitterBuffer.targetDelay : nil }
 
     /// Accepts one decrypted RTP packet; false when it is not our audio.
     func receive(_ packet: RtpPacket, now: Double) -> Bool {

@@ -26,6 +26,11 @@ public final class ClientPeer {
     private var sender: AudioSender?
     private var serverAddress: TransportAddress?
     private var dtlsStarted = false
+    /// What arrives of the server's stream, for the reception reports we send back.
+    public private(set) var statistics: ReceiveStatistics?
+    private var nextReportAt: Double?
+    /// Browsers report audio reception every few seconds; the server plans its FEC on it.
+    public static let reportInterval: Double = 2
     static let payloadType: UInt8 = 111
     static let audioLevelId: UInt8 = 1
 
@@ -118,12 +123,14 @@ public final class ClientPeer {
             return datagrams.map { Transmit(bytes: $0, to: serverAddress) }
         case .rtp where !decryptsMedia:
             if let view = try? bytes.withUnsafeBytes({ try RtpView(parsing: $0) }) {
+                recordReception(ssrc: view.ssrc, sequence: view.sequenceNumber, timestamp: view.timestamp, now: now)
                 onRtp?(RtpPacket(payloadType: view.payloadType, sequenceNumber: view.sequenceNumber, timestamp: view.timestamp,
                                  ssrc: view.ssrc, payload: []), now)
             }
             return []
         case .rtp, .rtcp:
             if case .rtp(let plain) = transport.unprotect(bytes), let packet = try? RtpPacket(parsing: plain) {
+                recordReception(ssrc: packet.ssrc, sequence: packet.sequenceNumber, timestamp: packet.timestamp, now: now)
                 onRtp?(packet, now)
                 if buffersAudio { _ = receiver?.receive(packet, now: now) }
             }
@@ -145,7 +152,29 @@ public final class ClientPeer {
         if dtlsStarted {
             out += transport.dtls.handleTimeout(now: now).map { Transmit(bytes: $0, to: serverAddress) }
         }
+        if let report = receiverReportIfDue(now: now) { out.append(Transmit(bytes: report, to: serverAddress)) }
         return out
+    }
+
+    private func recordReception(ssrc: UInt32, sequence: UInt16, timestamp: UInt32, now: Double) {
+        if statistics?.ssrc != ssrc { statistics = ReceiveStatistics(ssrc: ssrc) }
+        statistics?.record(sequenceNumber: sequence, rtpTimestamp: timestamp, arrival: now)
+    }
+
+    /// An SRTCP receiver report on the server's stream, every `reportInterval` once media flows.
+    private func receiverReportIfDue(now: Double) -> [UInt8]? {
+        guard isConnected, let transport, let sender, var statistics else { return nil }
+        guard let due = nextReportAt else {
+            nextReportAt = now + Self.reportInterval
+            return nil
+        }
+        guard now >= due else { return nil }
+        nextReportAt = now + Self.reportInterval
+        let block = statistics.makeReportBlock(now: now)
+        self.statistics = statistics
+        let report = ReceiverReport(ssrc: sender.ssrc, reportBlocks: [block])
+        let sdes = SourceDescription(ssrc: sender.ssrc, cname: "client-\(sender.ssrc)")
+        return transport.protectRtcp(RtcpCompound.serialize([.receiverReport(report), .sourceDescription(sdes)]))
     }
 
     /// Sends one encoded 20 ms frame with an RFC 6464 level.

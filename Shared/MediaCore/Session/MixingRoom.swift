@@ -50,6 +50,9 @@ public final class MixingRoom {
     private var outgoing: [Transmit] = []
     private var mixTotal: [Int32] = []
     private var mixFrame: [Int16] = []
+    /// The worst loss reported by last tick's listeners of the shared mix: its FEC
+    /// is planned for them (a tick late, which no one can hear).
+    private var sharedListenersLoss: Int32 = 0
 
     public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
         self.id = id
@@ -92,8 +95,10 @@ public final class MixingRoom {
 
     /// Encodes `id`'s own mix with its personal encoder, creating it if needed.
     private func encodePersonal(_ pcm: [Int16], for id: String) -> [UInt8]? {
+        let loss = members[id]?.session.downlinkLoss.percent ?? 0
         if let personal = personalEncoders[id] {
             personal.lastUsed = tickCount
+            personal.encoder.setExpectedLoss(loss)
             return encode(pcm, with: personal.encoder)
         }
         guard let options = members[id]?.encoderOptions, let encoder = try? OpusAudioEncoder(options: options) else {
@@ -101,6 +106,7 @@ public final class MixingRoom {
             return nil
         }
         personalEncoders[id] = PersonalEncoder(encoder, tick: tickCount)
+        encoder.setExpectedLoss(loss)
         return encode(pcm, with: encoder)
     }
 
@@ -124,6 +130,12 @@ public final class MixingRoom {
         defer { encodeErrors = 0 }
         return encodeErrors
     }
+
+    /// The loss the shared mix's encoder plans FEC for (tests, metrics).
+    public var sharedMixExpectedLoss: Int32 { sharedEncoder.expectedLossPercent }
+
+    /// The loss `id`'s own mix-minus encoder plans FEC for, while it has one (tests).
+    func personalExpectedLoss(of id: String) -> Int32? { personalEncoders[id]?.encoder.expectedLossPercent }
 
     /// Who is being mixed right now.
     public var selectedSpeakers: Set<String> { speakers.selected }
@@ -157,6 +169,7 @@ public final class MixingRoom {
         }
         var summed = false
         var shared: [UInt8]?
+        var sharedLoss: Int32 = 0
         outgoing.removeAll(keepingCapacity: true)
         encodesLastTick = 0
         forwardsLastTick = 0
@@ -184,8 +197,10 @@ public final class MixingRoom {
                     payload = encodePersonal(mixFrame, for: id)
                 } else {
                     // Everyone else shares one encode of the whole mix.
+                    sharedLoss = max(sharedLoss, member.session.downlinkLoss.percent)
                     if shared == nil {
                         MixMinus.limit(mixTotal, minus: nil, into: &mixFrame)
+                        sharedEncoder.setExpectedLoss(sharedListenersLoss)
                         shared = encode(mixFrame, with: sharedEncoder)
                     }
                     payload = shared
@@ -193,6 +208,7 @@ public final class MixingRoom {
             }
             if let payload, let transmit = member.session.packetize(opus: payload) { outgoing.append(transmit) }
         }
+        if shared != nil { sharedListenersLoss = sharedLoss }
         return outgoing
     }
 }

@@ -157,10 +157,25 @@ public final class ServerSession {
             transport.counters.droppedMalformed += 1
             return
         }
-        if packets.contains(where: { if case .goodbye = $0 { true } else { false } }) {
-            record(.closed)
+        for packet in packets {
+            switch packet {
+            case .goodbye: record(.closed)
+            case .senderReport(let report): recordLoss(report.reportBlocks)
+            case .receiverReport(let report): recordLoss(report.reportBlocks)
+            default: break
+            }
         }
     }
+
+    /// What the participant reports losing of the mix we send it.
+    public private(set) var downlinkLoss = DownlinkLoss()
+
+    private func recordLoss(_ blocks: [ReportBlock]) {
+        for block in blocks where block.ssrc == sender.ssrc { downlinkLoss.record(fractionLost: block.fractionLost) }
+    }
+
+    /// How long the jitter buffer holds this participant's audio while it is playing (nil when not).
+    public var playoutDelay: Double? { receiver.playoutDelay }
 
     /// Smoothed loudness as an RFC 6464 level (0 loudest, 127 silence).
     public var loudness: Double { receiver.loudness }

@@ -1,0 +1,70 @@
+"""The load generator behind `make bench`, end to end: it joins real participants
+through roomd → signald → mediad (or Janus AudioBridge's HTTP API), exchanges
+ICE/DTLS/SRTP with the media server, talks, and measures what comes back. The
+benchmarks' figures are only as good as this path, so it runs in CI at a size
+that fits a debug build."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from parley_harness import BIN
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Tools", "bench"))
+import janus as janus_bench  # noqa: E402
+
+
+def run_loadgen(command, out, timeout=120):
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, f"loadgen failed ({result.returncode}):\n{result.stdout[-1500:]}\n{result.stderr[-1500:]}"
+    with open(out) as f:
+        return json.load(f), result.stdout
+
+
+def test_loadgen_meeting_against_parley(cluster_factory):
+    cluster = cluster_factory()
+    cluster.start()
+    out = os.path.join(cluster.dir, "loadgen.json")
+    summary, text = run_loadgen([
+        os.path.join(BIN, "loadgen"), "--roomd", cluster.roomd_url, "--admin-key", cluster.admin_key,
+        "--rooms", "2", "--participants-per-room", "4", "--talkers", "2", "--ramp", "20",
+        "--duration", "4", "--listeners-measuring", "1", "--switch-seconds", "2",
+        "--mediad-metrics", f"http://127.0.0.1:{cluster.mediad_http_ports[0]}/metrics", "--json", out], out)
+    print(text)
+    assert summary["connected"] == 8 and summary["failed"] == 0, text
+    assert summary["srtpFailures"] == 0, text
+    # Every participant hears a mix (50 packets/s); a debug build on a shared machine may drop a few.
+    assert summary["lossPercent"] < 10, text
+    assert summary["received"] > 8 * 4 * 50 * 0.9, text
+    # The marker a talker sends is found in a listener's decoded mix, within a sane delay.
+    assert summary["latencyCount"] >= 2, text
+    assert 0.005 < summary["latencyP50"] < 0.3, text
+    assert summary["ticks"] > 0, "mediad's tick metrics were read"
+
+
+@pytest.fixture
+def janus_server():
+    if not janus_bench.ensure_installed():
+        pytest.fail("janus is not installed (scripts/setup.sh installs it)")
+    server = janus_bench.JanusCluster(core="0-1")
+    server.start()
+    yield server
+    print(server.tail())
+    server.cleanup()
+
+
+def test_loadgen_drives_janus_audiobridge(janus_server):
+    """The side-by-side benchmark's other half: same participants, Janus's API."""
+    out = os.path.join(janus_server.dir, "loadgen.json")
+    summary, text = run_loadgen(janus_bench.ns(
+        os.path.join(os.path.abspath(BIN), "loadgen"), "--janus", janus_server.url,
+        "--bind-address", janus_bench.GENERATOR_IP, "--rooms", "1", "--participants-per-room", "3",
+        "--talkers", "1", "--ramp", "20", "--duration", "4", "--listeners-measuring", "1",
+        "--mediad-pid", janus_server.pid, "--json", out), out)
+    print(text)
+    assert summary["connected"] == 3 and summary["failed"] == 0, text
+    assert summary["srtpFailures"] == 0, text
+    assert summary["received"] > 3 * 4 * 50 * 0.8, text
+    assert summary["latencyCount"] >= 1, text
