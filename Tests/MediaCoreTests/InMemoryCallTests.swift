@@ -248,13 +248,22 @@ import Foundation
 /// The mixer's Opus encoders plan in-band FEC for the loss the listeners report
 /// over RTCP, and spend nothing on it while nobody reports loss.
 extension InMemoryCallTests {
-    struct PlannedLoss { var shared: Int32 = 0; var personal: [Int32] = []; var reported: [Int32] = [] }
+    struct PlannedLoss {
+        var shared: Int32 = 0
+        var personal: [Int32] = []
+        var reported: [Int32] = []
+        /// Reported losses one tick earlier: the shared encode plans for the worst of
+        /// that tick's listeners of the shared mix (the listener, and any talker whose
+        /// own frame was lost, who then heard the whole mix).
+        var reportedBefore: [Int32] = []
+    }
 
     func runMeasuringPlannedLoss(lossRate: Double) throws -> PlannedLoss {
         var planned = PlannedLoss()
         // Three talkers each hear two voices (a personal encode); the listener hears the shared mix.
         _ = try runCall(lossRate: lossRate, maxExtraDelay: 0, tones: [440, 550, 660, nil]) { room, now in
             guard now >= 3.9 else { return }
+            planned.reportedBefore = planned.reported
             planned.shared = room.sharedMixExpectedLoss
             planned.personal = (0..<3).compactMap { room.personalExpectedLoss(of: "p\($0)") }
             planned.reported = (0..<4).compactMap { room.members["p\($0)"]?.session.downlinkLoss.percent }
@@ -266,8 +275,16 @@ extension InMemoryCallTests {
         let planned = try runMeasuringPlannedLoss(lossRate: 0.2)
         XCTAssertEqual(planned.reported.count, 4)
         for reported in planned.reported { XCTAssertTrue((5...45).contains(reported), "reported loss \(planned.reported)") }
-        XCTAssertEqual(planned.shared, planned.reported[3], "the shared mix plans for its listener")
-        XCTAssertEqual(planned.personal, Array(planned.reported.prefix(3)), "each talker's encoder plans for that talker")
+        XCTAssertEqual(planned.reportedBefore.count, 4)
+        let listener = planned.reportedBefore.last ?? -1, worst = planned.reportedBefore.max() ?? -1
+        XCTAssertTrue((listener...worst).contains(planned.shared),
+                      "the shared mix plans for its listeners: \(planned.shared) vs \(planned.reportedBefore)")
+        XCTAssertEqual(planned.personal.count, 3)
+        for (index, personal) in planned.personal.enumerated() {
+            // As of its last encode: this tick's report, or the last one if its own frame was lost.
+            XCTAssertTrue([planned.reported[index], planned.reportedBefore[index]].contains(personal),
+                          "talker \(index)'s encoder plans for that talker: \(planned.personal) vs \(planned.reported)")
+        }
     }
 
     func testNoReportedLossMeansNoFecPlanned() throws {

@@ -160,7 +160,6 @@ final class MediaEngine: @unchecked Sendable {
         if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
         let now = MediaClock.now()
         let phase = tickCount % TickPhases.count
-        tickCount += 1
         for room in phases.rooms[phase] {
             send(room.tick(now: now))
             // Each room's mix leaves as soon as it is ready, not after every room's.
@@ -178,10 +177,15 @@ final class MediaEngine: @unchecked Sendable {
         let busy = NIODeadline.now() - started
         MediaMetrics.tickDuration.recordNanoseconds(busy.nanoseconds)
         accountTickCpu(busy.nanoseconds, now: started)
-        nextTick = nextTick + .nanoseconds(Self.tickInterval)
-        // After a stall, skip missed ticks rather than bursting to catch up.
-        if nextTick < .now() { nextTick = .now() + .nanoseconds(Self.tickInterval) }
+        advanceClock()
         scheduleTick()
+    }
+
+    private func advanceClock() {
+        let steps = phases.ticksToNextBusyPhase(after: tickCount)
+        tickCount += steps
+        nextTick = TickPhases.deadline(nextTick + .nanoseconds(Self.tickInterval * Int64(steps)), now: .now(),
+                                       period: .nanoseconds(Self.tickInterval * Int64(TickPhases.count)))
     }
 
     private func accountTickCpu(_ nanoseconds: Int64, now: NIODeadline) {
