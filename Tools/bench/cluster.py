@@ -144,7 +144,7 @@ def run_loadgen(bin_dir, cluster, core, args, timeout):
     """Runs loadgen against `cluster` (pinned to `core`); returns its JSON summary or None."""
     out = os.path.join(cluster.dir, f"loadgen-{time.monotonic_ns()}.json")
     command = NICE + ["taskset", "-c", core, os.path.join(bin_dir, "loadgen"),
-               "--roomd", cluster.roomd_url, "--admin-key", ADMIN_KEY, "--quiet",
+               "--roomd", cluster.roomd_url, "--admin-key", ADMIN_KEY, "--quiet", "--realtime-clock",
                "--mediad-pid", str(cluster.mediad_pid), "--mediad-metrics", cluster.metrics_url,
                "--json", out] + [str(a) for a in args]
     return run_for_summary(command, out, timeout, "loadgen", cluster.mediad_pid)

@@ -165,6 +165,6 @@ def run_loadgen_janus(bin_dir, janus, core, args, timeout):
     """The same load generator inside the namespace against Janus; its JSON summary or None."""
     out = os.path.join(janus.dir, f"loadgen-{time.monotonic_ns()}.json")
     command = ns(*NICE, "taskset", "-c", core, os.path.join(bin_dir, "loadgen"),
-                 "--janus", janus.url, "--bind-address", GENERATOR_IP, "--quiet",
+                 "--janus", janus.url, "--bind-address", GENERATOR_IP, "--quiet", "--realtime-clock",
                  "--mediad-pid", janus.pid, "--json", out, *args)
     return run_for_summary(command, out, timeout, "loadgen (janus)", janus.pid)

@@ -37,6 +37,7 @@ struct LoadGen: AsyncParsableCommand {
     @Option(help: "print cumulative window figures every this many seconds (soak runs); 0 = only the summary") var reportEvery = 0.0
     @Option(help: "write the summary as JSON to this file") var json: String?
     @Option(help: "label printed in the summary") var label = ""
+    @Flag(help: "run the media loop (the send clock) SCHED_FIFO when permitted, so other threads on its core cannot delay it") var realtimeClock = false
     @Flag(help: "less progress output") var quiet = false
 
     func run() async throws {

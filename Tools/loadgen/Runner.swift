@@ -98,7 +98,11 @@ final class Runner: @unchecked Sendable {
         if !options.quiet { try await loop.submit { self.progress() }.get() }
         try await Task.sleep(nanoseconds: 1_500_000_000)
 
-        // Measurement window.
+        // Measurement window. Only now does the send clock go real-time: during the
+        // joins it would starve roomd, signald and the generator's own signalling.
+        if options.realtimeClock {
+            print("loadgen: send clock \(try await SendClockPriority.raise(loop).get()) for the measurement window")
+        }
         let metricsBefore = await scrapeMetrics()
         let mediadBefore = options.mediadPid.flatMap(ProcessSample.read)
         let selfBefore = ProcessSample.read(pid: getpid())
