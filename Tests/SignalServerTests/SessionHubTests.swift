@@ -57,6 +57,29 @@ final class SessionHubTests: XCTestCase {
         return await collector.value
     }
 
+    /// A room event is encoded once and the same text goes to every member.
+    func testRoomEventsReachEveryMemberEncodedOnce() async throws {
+        let (hub, _) = makeHub()
+        let a = SignalSession(), b = SignalSession()
+        await hub.handle(.join(token: "ta"), from: a)
+        await hub.handle(.join(token: "tb"), from: b)
+        await hub.setTalking(roomId: "r", participantId: "b", talking: true)
+        var talkingB = Self.participant("b"); talkingB.talking = true
+        for session in [a, b] {
+            let updates = await drain(session).compactMap { outgoing -> (ServerMessage, String?)? in
+                if case .message(let message, let encoded) = outgoing, message == .participantUpdated(talkingB) { return (message, encoded) }
+                return nil
+            }
+            XCTAssertEqual(updates.count, 1)
+            // Key order is the encoder's business: compare what the JSON says.
+            let sent = try XCTUnwrap(updates.first?.1)
+            let expected = ServerMessage.participantUpdated(talkingB).json
+            XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(sent.utf8)) as? NSDictionary,
+                           try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? NSDictionary, "sent pre-encoded")
+        }
+        XCTAssertEqual(SignalSession.Outgoing.message(.pong, encoded: "x"), .message(.pong), "the encoding is only a cache")
+    }
+
     func testJoinFanOutMuteTalkingAndLeave() async throws {
         let (hub, upstream) = makeHub()
         let a = SignalSession(), b = SignalSession()

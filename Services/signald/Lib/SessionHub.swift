@@ -193,8 +193,10 @@ public actor SessionHub {
     }
 
     private func broadcast(_ message: ServerMessage, in roomId: String, except excluded: String? = nil) {
-        for (participantId, member) in rooms[roomId] ?? [:] where participantId != excluded {
-            member.session.send(message)
+        guard let members = rooms[roomId], members.count > (excluded == nil ? 0 : 1) else { return }
+        let encoded = message.json
+        for (participantId, member) in members where participantId != excluded {
+            member.session.send(message, encoded: encoded)
         }
     }
 }

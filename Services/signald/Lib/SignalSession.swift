@@ -6,9 +6,21 @@ import Wire
 /// connection's writer task drains, so fan-out from anywhere keeps per-client order.
 public final class SignalSession: @unchecked Sendable, Hashable {
     public enum Outgoing: Sendable, Equatable {
-        case message(ServerMessage)
+        /// `encoded` is the message's JSON when the sender already has it: a room event
+        /// is encoded once for everyone it goes to (in a town hall of N, every join is
+        /// announced to N others), not once per recipient.
+        case message(ServerMessage, encoded: String? = nil)
         /// Close the socket with this WebSocket close code after what is queued.
         case close(code: UInt16)
+
+        /// Two messages are equal when they say the same; the encoding is a cache.
+        public static func == (lhs: Outgoing, rhs: Outgoing) -> Bool {
+            switch (lhs, rhs) {
+            case (.message(let left, _), .message(let right, _)): return left == right
+            case (.close(let left), .close(let right)): return left == right
+            default: return false
+            }
+        }
     }
 
     public let id = UUID()
@@ -29,8 +41,8 @@ public final class SignalSession: @unchecked Sendable, Hashable {
         (outbox, continuation) = AsyncStream<Outgoing>.makeStream()
     }
 
-    public func send(_ message: ServerMessage) {
-        continuation.yield(.message(message))
+    public func send(_ message: ServerMessage, encoded: String? = nil) {
+        continuation.yield(.message(message, encoded: encoded))
     }
 
     /// Queues a close; later sends are dropped.

@@ -36,8 +36,8 @@ struct SignalingRoute: Sendable {
                 group.addTask {
                     for await item in session.outbox {
                         switch item {
-                        case .message(let message):
-                            try await outbound.write(.text(message.json))
+                        case .message(let message, let encoded):
+                            try await outbound.write(.text(encoded ?? message.json))
                         case .close(let code):
                             try await outbound.close(.init(codeNumber: Int(code)), reason: nil)
                             return
