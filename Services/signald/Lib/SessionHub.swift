@@ -193,9 +193,9 @@ public actor SessionHub {
     }
 
     private func broadcast(_ message: ServerMessage, in roomId: String, except excluded: String? = nil) {
-        guard let members = rooms[roomId], members.count > (excluded == nil ? 0 : 1) else { return }
-        let encoded = message.json
-        for (participantId, member) in members where participantId != excluded {
+        var encoded: String?
+        for (participantId, member) in rooms[roomId] ?? [:] where participantId != excluded {
+            if encoded == nil { encoded = message.json }
             member.session.send(message, encoded: encoded)
         }
     }
