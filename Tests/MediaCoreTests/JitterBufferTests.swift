@@ -60,6 +60,35 @@ final class JitterBufferTests: XCTestCase {
         XCTAssertEqual(buffer.pop(now: 0.12), .packet(payload(3)))
     }
 
+    func testPacketJustAfterItsConcealmentPlaysAFrameLate() {
+        var buffer = JitterBuffer()
+        for seq: UInt16 in [1, 4] { insert(&buffer, seq, at: 0) }
+        XCTAssertEqual(drain(&buffer, from: 0.02, count: 2), [.packet(payload(1)), .lost(nextPacketForFec: nil)])
+        insert(&buffer, 2, at: 0.05)
+        insert(&buffer, 3, at: 0.05)
+        XCTAssertEqual(buffer.stats.replayedLate, 1)
+        XCTAssertEqual(buffer.stats.late, 0)
+        XCTAssertEqual([0.06, 0.08, 0.1].map { buffer.pop(now: $0) }, [2, 3, 4].map { .packet(payload($0)) })
+        insert(&buffer, 1, at: 0.11)
+        XCTAssertEqual(buffer.stats.late, 1, "an older packet is still late")
+    }
+
+    /// Playout quantizes to the tick, so a spurt does not wait a whole frame more
+    /// than the path needs: it starts at the first tick its first packet has waited
+    /// the margin for.
+    func testSpurtStartsAtTheFirstTickAfterTheStartMargin() {
+        var buffer = JitterBuffer()
+        XCTAssertEqual(buffer.startDelay, JitterBuffer.trimMargin, accuracy: 1e-9)
+        insert(&buffer, 1, at: 0)
+        XCTAssertEqual(buffer.pop(now: 0.001), .empty, "arrived too close to this tick")
+        XCTAssertEqual(buffer.pop(now: 0.003), .packet(payload(1)))
+        XCTAssertEqual(buffer.pop(now: 0.023), .empty, "ran dry")
+        insert(&buffer, 2, at: 0.025)
+        XCTAssertLessThan(buffer.startDelay, 0.005)
+        XCTAssertEqual(buffer.pop(now: 0.026), .empty, "1 ms before the tick is too close")
+        XCTAssertEqual(buffer.pop(now: 0.043), .packet(payload(2)), "the next tick plays it")
+    }
+
     func testDuplicateIsDroppedAndCounted() {
         var buffer = JitterBuffer()
         insert(&buffer, 1, at: 0)
@@ -146,6 +175,23 @@ final class JitterBufferTests: XCTestCase {
         XCTAssertEqual(buffer.stats.overflowDropped, 2, "the two frames of surplus trimmed, one per second")
         XCTAssertEqual(buffer.stats.lost + buffer.stats.late + buffer.stats.underruns, 0)
         XCTAssertEqual(played, 200, "202 sent, 2 trimmed")
+    }
+
+    /// A server stalled for 60 ms reads four frames at once and then one every 20 ms:
+    /// the three frames of surplus go together after a second of playout, not one
+    /// frame a second.
+    func testAStartUpSurplusIsGivenBackAtOnce() {
+        var buffer = JitterBuffer()
+        for seq in UInt16(0)..<4 { insert(&buffer, seq, at: 0.06) }
+        var sent = 4
+        for tick in 0..<150 {
+            let now = 0.063 + Double(tick) * 0.02
+            while Double(sent) * 0.02 <= now { insert(&buffer, UInt16(sent), at: Double(sent) * 0.02); sent += 1 }
+            _ = buffer.pop(now: now)
+        }
+        XCTAssertEqual(buffer.stats.overflowDropped, 3)
+        XCTAssertEqual(buffer.bufferedFrames, 0, "each frame plays 3 ms after it arrived")
+        XCTAssertEqual(buffer.stats.lost + buffer.stats.late + buffer.stats.replayedLate, 0)
     }
 
     /// Arrivals wobbling ±4 ms around the tick keep enough buffered to never run dry.

@@ -1,8 +1,13 @@
 /// An adaptive jitter buffer for one 20 ms audio stream.
 ///
-/// Packets are keyed by extended (unwrapped) sequence number. Playout starts
-/// once the target delay is buffered; the target follows the RFC 3550
-/// interarrival jitter estimate between `minimumDelay` and `maximumDelay`.
+/// Packets are keyed by extended (unwrapped) sequence number. The target delay
+/// follows the RFC 3550 interarrival jitter estimate between `minimumDelay` and
+/// `maximumDelay`. A talk spurt starts playing at the first tick its first packet
+/// has waited `startDelay` for: the tick itself quantizes playout to a frame, so
+/// waiting a whole target on top would add a frame of latency to every spurt.
+/// A packet that arrives just after its frame was concealed is played a frame
+/// late instead of dropped, so a stream whose packets land just after the tick
+/// gains a frame of delay rather than losing every frame.
 /// The buffered span is capped, so a burst or a clock drift cannot grow the
 /// delay without limit: the oldest frames are dropped instead.
 ///
@@ -48,9 +53,11 @@ public struct JitterBuffer {
     private var highest: Int64?
     /// The next sequence number to play; anything older is late.
     private var next: Int64?
-    /// False until the target delay is buffered, and again after running dry.
+    /// False until the start delay has passed, and again after running dry.
     private var playing = false
     private var firstArrival: Double?
+    /// The frame the last pop concealed with nothing after it to recover it from.
+    private var concealed: Int64?
     private var lastTransit: (arrival: Double, timestamp: UInt32)?
 
     /// A packet further behind than this is a restarted stream, not a late one.
@@ -77,6 +84,10 @@ public struct JitterBuffer {
         min(maximumDelay, max(minimumDelay, frameDuration + 3 * jitter))
     }
 
+    /// How long a spurt's first packet waits before playout may start: the target
+    /// less the frame a tick quantizes anyway, plus the margin the trim keeps.
+    public var startDelay: Double { targetDelay - frameDuration + Self.trimMargin }
+
     var targetFrames: Int64 { max(1, Int64((targetDelay / frameDuration).rounded(.up))) }
     var capacityFrames: Int64 { max(2, Int64((maximumDelay / frameDuration).rounded(.up))) }
 
@@ -99,9 +110,15 @@ public struct JitterBuffer {
                 restart()
                 return insert(sequence: sequence, timestamp: timestamp, payload: payload, now: now)
             }
-            stats.late += 1
-            return
+            guard seq == concealed else {
+                stats.late += 1
+                return
+            }
+            // Just missed its tick: play it next instead, one frame later than planned.
+            stats.replayedLate += 1
+            self.next = seq
         }
+        concealed = nil
         let index = slotIndex(seq)
         let occupant = slots[index].sequence
         guard occupant != seq else {
@@ -130,7 +147,7 @@ public struct JitterBuffer {
     public mutating func pop(now: Double) -> Output {
         if !playing {
             guard let first = firstArrival, let oldest = oldestStored(),
-                  now - first >= targetDelay - 1e-9 || Int64(bufferedFrames) > targetFrames else {
+                  now - first >= startDelay - 1e-9 || Int64(bufferedFrames) > targetFrames else {
                 stats.underruns += 1
                 return .empty
             }
@@ -147,6 +164,7 @@ public struct JitterBuffer {
         trimExcessDelay()
         let current = next ?? seq
         next = current + 1
+        concealed = nil
         if let packet = take(current) {
             stats.played += 1
             shortestWait = min(shortestWait, now - packet.arrival)
@@ -155,7 +173,11 @@ public struct JitterBuffer {
         }
         stats.lost += 1
         let following = slotIndex(current + 1)
-        return .lost(nextPacketForFec: slots[following].sequence == current + 1 ? slots[following].payload : nil)
+        guard slots[following].sequence == current + 1 else {
+            concealed = current
+            return .lost(nextPacketForFec: nil)
+        }
+        return .lost(nextPacketForFec: slots[following].payload)
     }
 
     private func slotIndex(_ sequence: Int64) -> Int {
@@ -206,16 +228,18 @@ public struct JitterBuffer {
         if next != nil { next = newStart }
     }
 
-    /// Gives back one frame of delay after a second in which every played packet
-    /// would still have been in time with one frame less buffered, so a start-up
-    /// surplus or a past jitter burst does not leave latency behind while a path
-    /// whose packets land close to the mixer tick keeps its safety frame.
+    /// Gives back the frames of delay that every packet played in the last second
+    /// could have done without, so a start-up surplus (handshakes stall a joining
+    /// server) or a past jitter burst does not leave latency behind for seconds, while
+    /// a path whose packets land close to the mixer tick keeps its safety frame.
     private mutating func trimExcessDelay() {
         guard let seq = next, playing, playedThisWindow >= Int(1 / frameDuration) else { return }
         defer { shortestWait = .infinity; playedThisWindow = 0 }
-        guard shortestWait >= frameDuration + Self.trimMargin, bufferedFrames >= 2 else { return }
-        if take(seq) != nil { stats.overflowDropped += 1 }
-        next = seq + 1
+        let spare = Int64(((min(shortestWait, maximumDelay) - Self.trimMargin) / frameDuration).rounded(.down))
+        let surplus = min(spare, Int64(bufferedFrames) - 1)
+        guard surplus >= 1 else { return }
+        for dropped in seq..<(seq + surplus) where take(dropped) != nil { stats.overflowDropped += 1 }
+        next = seq + surplus
     }
 
     private mutating func restart() {
@@ -226,5 +250,6 @@ public struct JitterBuffer {
         playing = false
         firstArrival = nil
         lastTransit = nil
+        concealed = nil
     }
 }
