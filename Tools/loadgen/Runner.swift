@@ -96,13 +96,16 @@ final class Runner: @unchecked Sendable {
         let joinPhase = try await loop.submit { self.joinFigures(rampStart: rampStart) }.get()
         progress.cancel()
         if !options.quiet { try await loop.submit { self.progress() }.get() }
-        try await Task.sleep(nanoseconds: 1_500_000_000)
-
-        // Measurement window. Only now does the send clock go real-time: during the
-        // joins it would starve roomd, signald and the generator's own signalling.
+        // Only now does the send clock go real-time: during the joins it would starve
+        // roomd, signald and the generator's own signalling. The settling time comes
+        // after it, so the window does not measure the server's jitter buffers giving
+        // back the delay a lagging send clock had built up.
         if options.realtimeClock {
             print("loadgen: send clock \(try await SendClockPriority.raise(loop).get()) for the measurement window")
         }
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+
+        // Measurement window.
         let metricsBefore = await scrapeMetrics()
         let mediadBefore = options.mediadPid.flatMap(ProcessSample.read)
         let selfBefore = ProcessSample.read(pid: getpid())
@@ -260,7 +263,8 @@ final class Runner: @unchecked Sendable {
         let phase = tickCount % 4
         tickCount += 1
         let now = Clock.now()
-        let period = Int((now - startTime) / options.switchSeconds)
+        let elapsed = now - startTime
+        let rooms = Double(max(1, options.rooms))
         let perRoom = options.participantsPerRoom
         var index = phase
         while index < participants.count {
@@ -271,7 +275,10 @@ final class Runner: @unchecked Sendable {
                 p.transmit(peer.handleTimeout(now: now))
             }
             guard p.state == .connected else { continue }
-            // Talkers rotate over the non-measuring participants of the room.
+            // Talkers rotate over the non-measuring participants of the room. Rooms are
+            // independent meetings: their switches are spread over the switch interval
+            // rather than all landing on one tick.
+            let period = Int(elapsed / options.switchSeconds + Double(p.room) / rooms)
             let candidates = max(1, perRoom - measuringPerRoom)
             let slot = ((p.indexInRoom - period * options.talkers) % candidates + candidates) % candidates
             let talking = !p.measuring && slot < options.talkers
