@@ -68,15 +68,14 @@ class Cluster:
             "ROOMD_DB": os.path.join(self.dir, "data", "roomd.sqlite"),
             "ROOMD_ADMIN_KEY": ADMIN_KEY,
             "ROOMD_SIGNAL_URL": f"ws://127.0.0.1:{self.signald_port}/v1/signal",
-            # The join storm measures throughput: the per-address join limit would cap it.
-            "ROOMD_JOIN_RATE": "0",
             "SIGNALD_HTTP": f"127.0.0.1:{self.signald_port}",
             "MEDIAD_ID": "bench",
             "MEDIAD_UDP": f"127.0.0.1:{self.mediad_udp}",
             "MEDIAD_HTTP": f"127.0.0.1:{self.mediad_http}",
             "MEDIAD_CAPACITY": "5000",
             "MEDIAD_THREADS": "1",
-            # every synthetic join comes from 127.0.0.1: lift roomd's per-address join limit
+            # Every synthetic join comes from 127.0.0.1: lift roomd's per-address join
+            # limit, which would otherwise cap the join storm.
             "ROOMD_JOIN_RATE": "100000",
         })
         self.env.update(mediad_env or {})

@@ -4,9 +4,9 @@ import NIOCore
 /// The media loop is the generator's clock: every participant's packet leaves from
 /// it and every received one is timed on it. On a shared core, a burst of presence
 /// events (signald's, or the generator's own WebSocket tasks after a talker switch)
-/// could hold it off the CPU for 10–20 ms, which then shows as the server's late
-/// packets. When permitted (root), the loop's thread runs SCHED_FIFO through the
-/// measurement window (not the joins, which it would starve) so only interrupts
+/// could hold it off the CPU for 10–45 ms, which then shows as the server's late
+/// packets. When permitted (root), the loop's thread runs SCHED_FIFO from the end of
+/// the joins (which it would starve) through the measurement window, so only interrupts
 /// come first; the kernel's RT throttling still leaves other threads 5 %.
 enum SendClockPriority {
     static let fifoPriority: Int32 = 10
