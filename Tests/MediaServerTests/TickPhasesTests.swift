@@ -56,4 +56,58 @@ final class TickPhasesTests: XCTestCase {
         let stalled = planned + .milliseconds(25)
         XCTAssertEqual(TickPhases.deadline(planned, now: stalled, period: period), stalled, "a stall re-anchors the clock")
     }
+
+    // MARK: - Lining rooms up with their speakers
+
+    func testTheTickMovesToJustAfterTheSpeakersFramesArrive() {
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: []), 4, "nobody speaking: stay")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.003]), 4, "already 3 ms after the arrival")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.017]), 1, "15 ms earlier: waits 2 ms")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.009]), 3, "5 ms earlier: waits 4 ms")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.001]), 5, "too close to the tick: a phase later")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.021]), 1, "a frame just missed the trim: 15 ms earlier")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.012, 0.002]), 4,
+                       "speakers 10 ms apart: any move makes the longer wait longer")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.018, 0.008]), 3, "both 5 ms earlier")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.05]), 4, "a buffer deepened by a burst trims itself")
+    }
+
+    func testARoomMovesOnlyAfterThreeTicksAskForTheSameMove() throws {
+        var phases = TickPhases()
+        let room = try MixingRoom(id: "a")
+        XCTAssertEqual(phases.add(room), 0)
+        XCTAssertNil(phases.align(room, in: 0, waits: [0.017]))
+        XCTAssertNil(phases.align(room, in: 0, waits: [0.004]), "a tick that is fine resets the count")
+        XCTAssertNil(phases.align(room, in: 0, waits: [0.017]))
+        XCTAssertNil(phases.align(room, in: 0, waits: [0.017]))
+        XCTAssertEqual(phases.align(room, in: 0, waits: [0.017]), 1)
+        XCTAssertEqual(phases.phase(of: room), 1)
+        XCTAssertFalse(phases.skipsTick(room), "moved earlier: mixes at its new phase's next tick")
+    }
+
+    func testARoomMovedLaterSitsOutOneTick() throws {
+        var phases = TickPhases()
+        let room = try MixingRoom(id: "a")
+        phases.add(room)
+        for _ in 0..<2 { XCTAssertNil(phases.align(room, in: 0, waits: [0.001])) }
+        XCTAssertEqual(phases.align(room, in: 0, waits: [0.001]), 1)
+        XCTAssertTrue(phases.skipsTick(room), "5 ms after its last mix is too early: skip to 25 ms")
+        XCTAssertFalse(phases.skipsTick(room))
+    }
+
+    func testAPhaseThatWouldOverrunItsFiveMillisecondsTakesNoRoom() throws {
+        var phases = TickPhases()
+        let rooms = try (0..<2).map { try MixingRoom(id: "r\($0)") }
+        rooms.forEach { phases.add($0) }
+        for _ in 0..<100 {
+            phases.recordBusy(0.002, phase: 0)
+            phases.recordBusy(0.0035, phase: 1)
+        }
+        for _ in 0..<3 { XCTAssertNil(phases.align(rooms[0], in: 0, waits: [0.017])) }
+        XCTAssertEqual(phases.phase(of: rooms[0]), 0, "3.5 + 2 ms would not fit in 5")
+        for _ in 0..<100 { phases.recordBusy(0.001, phase: 1) }
+        for _ in 0..<2 { XCTAssertNil(phases.align(rooms[0], in: 0, waits: [0.017])) }
+        XCTAssertEqual(phases.align(rooms[0], in: 0, waits: [0.017]), 1)
+        XCTAssertEqual(phases.busy[1], 0.003, accuracy: 0.0001, "the moved room's cost goes with it")
+    }
 }

@@ -36,6 +36,8 @@ final class MediaEngine: @unchecked Sendable {
     private let srtpBuilder: NIOThreadPool
     private var rooms: [String: MixingRoom] = [:]
     private var phases = TickPhases()
+    /// The rooms the current tick mixed (reused).
+    private var mixed: [MixingRoom] = []
     private var tickCount = 0
     private var sessions: [String: Owned] = [:]
     private var byUfrag: [String: String] = [:]
@@ -160,13 +162,19 @@ final class MediaEngine: @unchecked Sendable {
         if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
         let now = MediaClock.now()
         let phase = tickCount % TickPhases.count
-        for room in phases.rooms[phase] {
+        mixed.removeAll(keepingCapacity: true)
+        for room in phases.rooms[phase] where !phases.skipsTick(room) {
+            mixed.append(room)
             send(room.tick(now: now))
             // Each room's mix leaves as soon as it is ready, not after every room's.
             flushOutbox()
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
         }
+        phases.recordBusy(Double((NIODeadline.now() - started).nanoseconds) / 1e9, phase: phase)
+        // Line each room's tick up with its speakers' arrivals (after the loop over
+        // this phase, which moving would change).
+        for room in mixed { phases.align(room, in: phase, waits: room.speakerWaits) }
         if phase == 0 {
             for (participantId, owned) in sessions {
                 send(owned.session.handleTimeout(now: now))

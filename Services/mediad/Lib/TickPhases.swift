@@ -9,7 +9,27 @@ import NIOCore
 /// each room's mix leaves on a steady clock.
 struct TickPhases {
     static let count = 4
+    static let tickSeconds = 0.02 / Double(TickPhases.count)
+    /// How long before its tick a speaker's frame should have arrived: a packet read
+    /// just before the tick would be late with the slightest wobble.
+    static let alignMargin = 0.002
+    /// Ticks in a row that must ask for the same move before the room moves, so one
+    /// odd arrival does not shift the room (and every other speaker's timing in it).
+    static let alignAfter = 3
     private(set) var rooms: [[MixingRoom]] = Array(repeating: [], count: TickPhases.count)
+    /// Per room: the move its last ticks asked for, and how many ticks in a row.
+    private var proposals: [ObjectIdentifier: (steps: Int, count: Int)] = [:]
+    /// Rooms moved a phase later: they skip their first tick in the new phase.
+    private var held: Set<ObjectIdentifier> = []
+    /// Each phase's mixing time per tick in seconds (smoothed).
+    private(set) var busy = Array(repeating: 0.0, count: TickPhases.count)
+    /// How much of its 5 ms a phase may fill with the rooms moved into it.
+    static let alignBudget = 0.8 * tickSeconds
+
+    /// Records how long `phase`'s rooms took to mix this tick.
+    mutating func recordBusy(_ seconds: Double, phase: Int) {
+        busy[phase] += (seconds - busy[phase]) / 8
+    }
 
     /// Puts `room` in the least loaded phase (by participants now); returns the phase.
     @discardableResult
@@ -22,6 +42,72 @@ struct TickPhases {
 
     mutating func remove(_ room: MixingRoom) {
         for phase in rooms.indices { rooms[phase].removeAll { $0 === room } }
+        proposals[ObjectIdentifier(room)] = nil
+        held.remove(ObjectIdentifier(room))
+    }
+
+    /// Whether `room` sits out this tick (it was just moved a phase later); once only.
+    mutating func skipsTick(_ room: MixingRoom) -> Bool {
+        held.remove(ObjectIdentifier(room)) != nil
+    }
+
+    /// In how many ticks the room should next mix for the frames of its speakers, which
+    /// waited `waits` for this tick, to wait the least: `count` keeps the phase, fewer
+    /// moves the room earlier, `count + 1` a phase later. A speaker whose next frame
+    /// would then arrive less than `alignMargin` before the tick counts a frame more
+    /// (its buffer runs dry once and restarts a frame later). The longest wait decides,
+    /// then their sum; a move must shorten the longest wait by `alignMargin`. Waits of
+    /// two frames and more are a jitter buffer deepened by a burst, which trims itself.
+    static func alignmentSteps(waits: [Double]) -> Int {
+        func cost(_ steps: Int) -> (longest: Double, total: Double) {
+            let shift = Double(count - steps) * tickSeconds
+            var longest = 0.0, total = 0.0
+            for wait in waits where wait >= 0 && wait < 0.04 {
+                var moved = wait - shift
+                if moved < alignMargin { moved += 0.02 }
+                longest = max(longest, moved)
+                total += moved
+            }
+            return (longest, total)
+        }
+        let stay = cost(count)
+        var best = (steps: count, cost: stay)
+        for steps in 1...(count + 1) where steps != count {
+            let candidate = cost(steps)
+            if (candidate.longest, candidate.total) < (best.cost.longest, best.cost.total) { best = (steps, candidate) }
+        }
+        return best.cost.longest <= stay.longest - alignMargin ? best.steps : count
+    }
+
+    /// After `room` mixed in `phase` with its speakers' frames having waited `waits`:
+    /// moves it to the phase its best tick lands in once `alignAfter` ticks in a row
+    /// asked for the same move, unless the target phase's mixing would then fill more
+    /// than `alignBudget` of its 5 ms (the room's cost estimated from its share of its
+    /// phase's participants). Returns the new phase when the room moved.
+    @discardableResult
+    mutating func align(_ room: MixingRoom, in phase: Int, waits: [Double]) -> Int? {
+        let key = ObjectIdentifier(room)
+        let steps = Self.alignmentSteps(waits: waits)
+        guard steps != Self.count else {
+            proposals[key] = nil
+            return nil
+        }
+        let asked = proposals[key].map { $0.steps == steps ? $0.count + 1 : 1 } ?? 1
+        guard asked >= Self.alignAfter else {
+            proposals[key] = (steps, asked)
+            return nil
+        }
+        proposals[key] = nil
+        let target = (phase + steps) % Self.count
+        let here = rooms[phase].reduce(0) { $0 + max(1, $1.participantCount) }
+        let cost = busy[phase] * Double(max(1, room.participantCount)) / Double(max(1, here))
+        guard busy[target] + cost <= Self.alignBudget else { return nil }
+        busy[target] += cost
+        busy[phase] -= cost
+        rooms[phase].removeAll { $0 === room }
+        rooms[target].append(room)
+        if steps > Self.count { held.insert(key) }
+        return target
     }
 
     /// Ticks from tick `count` to the next one with work: a phase with rooms, or

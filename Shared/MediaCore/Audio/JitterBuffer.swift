@@ -29,6 +29,8 @@ public struct JitterBuffer {
     public private(set) var stats = JitterBufferStats()
     /// Smoothed interarrival jitter in seconds (RFC 3550 §6.4.1).
     public private(set) var jitter = 0.0
+    /// How long the packet the last pop played had waited; nil if it played none.
+    public private(set) var lastPlayedWait: Double?
 
     /// One buffered packet; `sequence == Slot.empty` marks a free slot (its array keeps its capacity).
     private struct Slot {
@@ -149,6 +151,7 @@ public struct JitterBuffer {
             guard let first = firstArrival, let oldest = oldestStored(),
                   now - first >= startDelay - 1e-9 || Int64(bufferedFrames) > targetFrames else {
                 stats.underruns += 1
+                lastPlayedWait = nil
                 return .empty
             }
             playing = true
@@ -158,6 +161,7 @@ public struct JitterBuffer {
             // Ran dry: wait for the target delay again before resuming.
             playing = false
             firstArrival = nil
+            lastPlayedWait = nil
             stats.underruns += 1
             return .empty
         }
@@ -165,8 +169,10 @@ public struct JitterBuffer {
         let current = next ?? seq
         next = current + 1
         concealed = nil
+        lastPlayedWait = nil
         if let packet = take(current) {
             stats.played += 1
+            lastPlayedWait = now - packet.arrival
             shortestWait = min(shortestWait, now - packet.arrival)
             playedThisWindow += 1
             return .packet(packet.payload)

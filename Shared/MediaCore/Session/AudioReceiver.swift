@@ -27,6 +27,8 @@ final class AudioReceiver {
     var jitterBufferStats: JitterBufferStats { jitterBuffer.stats }
     /// The jitter buffer's target delay while it plays a stream, else nil.
     var playoutDelay: Double? { jitterBuffer.isPlaying ? jitterBuffer.targetDelay : nil }
+    /// How long the frame played this tick waited in the jitter buffer, if one played.
+    var lastPlayedWait: Double? { jitterBuffer.lastPlayedWait }
 
     /// Accepts one decrypted RTP packet; false when it is not our audio.
     func receive(_ packet: RtpPacket, now: Double) -> Bool {

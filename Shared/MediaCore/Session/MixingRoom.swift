@@ -140,6 +140,10 @@ public final class MixingRoom {
     /// Who is being mixed right now.
     public var selectedSpeakers: Set<String> { speakers.selected }
 
+    /// How long each selected speaker's frame waited for this tick (those that played
+    /// one): the mixing thread lines the room's tick up with their arrivals.
+    public private(set) var speakerWaits: [Double] = []
+
     /// One 20 ms mixer tick. The returned array is reused by the next tick.
     public func tick(now: Double) -> [Transmit] {
         tickCount += 1
@@ -157,12 +161,14 @@ public final class MixingRoom {
         packets.removeAll(keepingCapacity: true)
         voices.removeAll(keepingCapacity: true)
         decodesLastTick = 0
+        speakerWaits.removeAll(keepingCapacity: true)
         for (id, member) in members {
             let isSpeaker = selected.contains(id)
             let decode = (isSpeaker && mixing) || member.session.decodesForLevel
             if decode && member.session.isConnected { decodesLastTick += 1 }
             let frame = member.session.nextAudioFrame(now: now, decode: decode)
             guard isSpeaker else { continue }
+            if let wait = member.session.lastPlayedWait { speakerWaits.append(wait) }
             if let pcm = frame.pcm { frames[id] = pcm }
             if let opus = frame.opus { packets[id] = opus }
             if frame.pcm != nil || frame.opus != nil { voices.append(id) }

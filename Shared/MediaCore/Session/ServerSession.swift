@@ -176,6 +176,8 @@ public final class ServerSession {
 
     /// How long the jitter buffer holds this participant's audio while it is playing (nil when not).
     public var playoutDelay: Double? { receiver.playoutDelay }
+    /// How long this tick's frame waited between arrival and the mixer, if one played.
+    public var lastPlayedWait: Double? { receiver.lastPlayedWait }
 
     /// Smoothed loudness as an RFC 6464 level (0 loudest, 127 silence).
     public var loudness: Double { receiver.loudness }
