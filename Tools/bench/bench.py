@@ -153,8 +153,10 @@ def meeting(bin_dir, steps, window, out, with_janus=False):
     janus_state = {"on": with_janus, "best": None}
     for n in steps:
         print(f"  meeting N={n} ...", flush=True)
+        # Two listeners per room time a marker every 250 ms: p99 from 80 samples per
+        # room and 10 s, where one listener and a marker a second gave 10.
         args = ["--rooms", n // 10, "--participants-per-room", 10, "--talkers", 2,
-                "--ramp", 100, "--listeners-measuring", 1]
+                "--ramp", 100, "--listeners-measuring", 2, "--marker-interval", 0.25]
         s = one_run(bin_dir, args, f"meeting-{n}", window)
         results[n] = s
         out.append(row(s, n))
