@@ -311,7 +311,15 @@ final class Runner: @unchecked Sendable {
             }
         }
         var next = deadline + .milliseconds(5)
-        if next < nowDeadline - .milliseconds(100) { next = nowDeadline + .milliseconds(5) }  // fell far behind: skip
+        if next < nowDeadline - .milliseconds(100) {
+            // Fell far behind (the joins can starve the clock): skip ahead, but keep every
+            // sender's RTP clock on wall time as a real sender's is. Otherwise the server
+            // counts the skipped time as transit jitter, and a stream that then sends only
+            // DTX frames takes minutes to forget it (RFC 3550 smooths over 16 packets).
+            let skippedFrames = Int((nowDeadline - next).nanoseconds / 20_000_000)
+            for p in participants { for _ in 0..<skippedFrames { p.peer?.skipFrame() } }
+            next = nowDeadline + .milliseconds(5)
+        }
         scheduleTick(at: next)
     }
 
