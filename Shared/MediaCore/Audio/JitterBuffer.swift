@@ -147,21 +147,20 @@ public struct JitterBuffer {
 
     /// Called once per frame duration by the room clock.
     public mutating func pop(now: Double) -> Output {
+        lastPlayedWait = nil
         if !playing {
             guard let first = firstArrival, let oldest = oldestStored(),
                   now - first >= startDelay - 1e-9 || Int64(bufferedFrames) > targetFrames else {
                 stats.underruns += 1
-                lastPlayedWait = nil
                 return .empty
             }
             playing = true
             next = oldest
         }
         guard let seq = next, storedCount > 0 else {
-            // Ran dry: wait for the target delay again before resuming.
+            // Ran dry: wait for the start delay again before resuming.
             playing = false
             firstArrival = nil
-            lastPlayedWait = nil
             stats.underruns += 1
             return .empty
         }
@@ -169,7 +168,6 @@ public struct JitterBuffer {
         let current = next ?? seq
         next = current + 1
         concealed = nil
-        lastPlayedWait = nil
         if let packet = take(current) {
             stats.played += 1
             lastPlayedWait = now - packet.arrival
