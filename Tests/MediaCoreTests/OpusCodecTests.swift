@@ -67,3 +67,58 @@ final class OpusCodecTests: XCTestCase {
         XCTAssertEqual(decoder.decodeFec([]).count, 960, "no packet falls back to concealment")
     }
 }
+
+/// The mixer codes a clean path as CELT (2.5× cheaper) and switches to
+/// SILK/hybrid, the mode with in-band FEC, while receivers report loss.
+extension OpusCodecTests {
+    /// A voiced sound: 150 Hz and its harmonics, falling off with frequency.
+    private func voiced(frame: Int) -> [Int16] {
+        (0..<960).map { index in
+            let t = Double(frame * 960 + index) / 48_000
+            let sample = (1...12).reduce(0.0) { sum, harmonic in
+                sum + sin(2 * .pi * 150 * Double(harmonic) * t) / Double(harmonic)
+            }
+            return Int16(3_000 * sample)
+        }
+    }
+
+    private enum Mode: Equatable { case silkOrHybrid, celt }
+
+    /// RFC 6716 §3.1: TOC configurations 0–15 are SILK-only or hybrid, 16–31 CELT-only.
+    private func mode(of packet: [UInt8]) -> Mode? {
+        packet.first.map { $0 >> 3 < 16 ? .silkOrHybrid : .celt }
+    }
+
+    private func modes(_ encoder: OpusAudioEncoder, frames: Range<Int>) throws -> [Mode?] {
+        try frames.map { mode(of: try encoder.encode(pcm: voiced(frame: $0))) }
+    }
+
+    func testLossFreeSpeechIsCodedAsCeltUnlessTheEncoderIsForVoice() throws {
+        let adaptive = try OpusAudioEncoder()
+        XCTAssertEqual(adaptive.options.modePolicy, .lossAdaptive, "the mixer's default")
+        XCTAssertFalse(adaptive.codesAsVoice)
+        XCTAssertEqual(Set(try modes(adaptive, frames: 0..<25)), [.celt])
+        let voice = try OpusAudioEncoder(options: OpusEncoderOptions(modePolicy: .voice))
+        XCTAssertTrue(voice.codesAsVoice)
+        XCTAssertEqual(Set(try modes(voice, frames: 5..<25)), [.silkOrHybrid])
+    }
+
+    func testReportedLossSwitchesToSilkAndACleanPathBackToCelt() throws {
+        let encoder = try OpusAudioEncoder()
+        _ = try modes(encoder, frames: 0..<10)
+        encoder.setExpectedLoss(5)
+        XCTAssertTrue(encoder.codesAsVoice)
+        // libopus crossfades a mode switch over a frame or two.
+        XCTAssertEqual(Set(try modes(encoder, frames: 10..<40).suffix(25)), [.silkOrHybrid])
+        encoder.setExpectedLoss(0)
+        XCTAssertFalse(encoder.codesAsVoice)
+        XCTAssertEqual(Set(try modes(encoder, frames: 40..<70).suffix(25)), [.celt])
+    }
+
+    func testWithoutFecLossDoesNotLeaveCelt() throws {
+        let encoder = try OpusAudioEncoder(options: OpusEncoderOptions(fec: false))
+        encoder.setExpectedLoss(20)
+        XCTAssertFalse(encoder.codesAsVoice, "SILK only pays for itself with FEC to carry")
+        XCTAssertEqual(Set(try modes(encoder, frames: 0..<25)), [.celt])
+    }
+}

@@ -16,6 +16,8 @@ struct AllocBench: ParsableCommand {
     @Option(help: "frames before measuring (jitter buffers fill, encoders and decoders are created)") var warmupFrames = 250
     @Option(help: "frames measured") var frames = 500
     @Flag(help: "only measure SRTP protect cost against the number of live contexts") var srtpScaling = false
+    @Option(help: "the mixer's Opus mode policy: adaptive (CELT on a clean path, mediad's default) or voice")
+    var opusMode = OpusModePolicy.lossAdaptive
     @Flag(help: "silent participants send every frame instead of DTX (a silence frame every 400 ms)") var noDtx = false
     @Flag(help: "exit with status 1 when Parley's own code allocates on the packet path (on average a packet or more in two)") var requireZeroPerPacket = false
 
@@ -30,12 +32,13 @@ struct AllocBench: ParsableCommand {
             }
             return
         }
-        let call = try InMemoryRooms(rooms: rooms, participantsPerRoom: participantsPerRoom, talkers: talkers)
+        let call = try InMemoryRooms(rooms: rooms, participantsPerRoom: participantsPerRoom, talkers: talkers,
+                                     encoderOptions: OpusEncoderOptions(modePolicy: opusMode))
         try call.connectAll()
         let frames = try SpeechFrames()
         var driver = FrameDriver(call: call, frames: frames)
         driver.silenceInterval = noDtx ? 1 : 20
-        print("allocbench: \(rooms) rooms × \(participantsPerRoom), \(talkers) talking, silent ones \(noDtx ? "sending every frame" : "in DTX"); warm-up \(warmupFrames) frames, measuring \(self.frames)")
+        print("allocbench: \(rooms) rooms × \(participantsPerRoom), \(talkers) talking, Opus mode \(opusMode.rawValue), silent ones \(noDtx ? "sending every frame" : "in DTX"); warm-up \(warmupFrames) frames, measuring \(self.frames)")
         for _ in 0..<warmupFrames { driver.step(counting: false) }
         driver.resetTimers()
         for _ in 0..<self.frames { driver.step(counting: false) }
@@ -59,3 +62,5 @@ struct AllocBench: ParsableCommand {
         }
     }
 }
+
+extension OpusModePolicy: ExpressibleByArgument {}

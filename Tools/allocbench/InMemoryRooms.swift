@@ -17,11 +17,11 @@ final class InMemoryRooms {
     private var clientIndex: [TransportAddress: Int] = [:]
     private(set) var now = 0.0
 
-    init(rooms roomCount: Int, participantsPerRoom: Int, talkers: Int) throws {
+    init(rooms roomCount: Int, participantsPerRoom: Int, talkers: Int, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
         let serverCertificate = try DtlsCertificate()
         let clientCertificate = try DtlsCertificate()
         for roomIndex in 0..<roomCount {
-            let room = try MixingRoom(id: "room-\(roomIndex)")
+            let room = try MixingRoom(id: "room-\(roomIndex)", encoderOptions: encoderOptions)
             for member in 0..<participantsPerRoom {
                 let index = clients.count
                 let peer = ClientPeer(certificate: clientCertificate)

@@ -8,7 +8,8 @@ struct SpeechFrames {
     let silence: [UInt8]
 
     init() throws {
-        let encoder = try OpusAudioEncoder()
+        // Coded as a browser codes a microphone (SILK/hybrid), so the mixer decodes what it would in a call.
+        let encoder = try OpusAudioEncoder(options: OpusEncoderOptions(modePolicy: .voice))
         speech = try (0..<100).map { frame in
             try encoder.encode(pcm: (0..<960).map { sample in
                 let t = Double(frame * 960 + sample) / 48_000

@@ -19,7 +19,9 @@ struct AudioAssets {
     let markerOnsetSamples: Int
 
     init(seconds: Double = 4, complexity: Int32 = 5) throws {
-        let encoder = try OpusAudioEncoder(options: OpusEncoderOptions(complexity: complexity))
+        // Coded as a browser codes a microphone (SILK/hybrid), so mediad decodes what it would in a call.
+        let options = OpusEncoderOptions(complexity: complexity, modePolicy: .voice)
+        let encoder = try OpusAudioEncoder(options: options)
         let frameCount = Int(seconds * 50)
         var pcm = Self.speechLike(samples: frameCount * Self.frameSamples)
         speech = try (0..<frameCount).map { index in
@@ -27,12 +29,12 @@ struct AudioAssets {
         }
         pcm = []
         let quiet = [Int16](repeating: 0, count: Self.frameSamples)
-        let silenceEncoder = try OpusAudioEncoder(options: OpusEncoderOptions(complexity: complexity))
+        let silenceEncoder = try OpusAudioEncoder(options: options)
         var last: [UInt8] = []
         for _ in 0..<10 { last = try silenceEncoder.encode(pcm: quiet) }
         silence = last
 
-        let markerEncoder = try OpusAudioEncoder(options: OpusEncoderOptions(complexity: complexity))
+        let markerEncoder = try OpusAudioEncoder(options: options)
         let burst = Self.burstFrame()
         let sequence = [quiet, quiet, quiet, burst, quiet, quiet]
         let encoded = try sequence.map { try markerEncoder.encode(pcm: $0) }

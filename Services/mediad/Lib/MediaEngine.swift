@@ -33,6 +33,7 @@ final class MediaEngine: @unchecked Sendable {
     private let candidates: [TransportAddress]
     private let certificate: DtlsCertificate
     private let capacity: Int
+    private let encoderOptions: OpusEncoderOptions
     private let srtpBuilder: NIOThreadPool
     private var rooms: [String: MixingRoom] = [:]
     private var phases = TickPhases()
@@ -40,6 +41,7 @@ final class MediaEngine: @unchecked Sendable {
     private var mixed: [MixingRoom] = []
     private var tickCount = 0
     private var sessions: [String: Owned] = [:]
+    private var timerGroups = SessionTimerGroups()
     private var byUfrag: [String: String] = [:]
     private var byAddress: [TransportAddress: String] = [:]
     private var tickBusyNanoseconds: Int64 = 0
@@ -49,8 +51,10 @@ final class MediaEngine: @unchecked Sendable {
     private var stopped = false
 
     init(index: Int, loop: EventLoop, udp: UdpDriver, directory: EngineDirectory, candidates: [TransportAddress],
-         certificate: DtlsCertificate, capacity: Int, srtpBuilder: NIOThreadPool, logger: Logger) {
+         certificate: DtlsCertificate, capacity: Int, encoderOptions: OpusEncoderOptions, srtpBuilder: NIOThreadPool,
+         logger: Logger) {
         self.srtpBuilder = srtpBuilder
+        self.encoderOptions = encoderOptions
         self.index = index
         self.loop = loop
         self.udp = udp
@@ -168,6 +172,7 @@ final class MediaEngine: @unchecked Sendable {
             send(room.tick(now: now))
             // Each room's mix leaves as soon as it is ready, not after every room's.
             flushOutbox()
+            for session in room.sessionsWithEvents { drainEvents(of: session.participantId) }
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
         }
@@ -176,9 +181,9 @@ final class MediaEngine: @unchecked Sendable {
         // this phase, which moving would change).
         for room in mixed { phases.align(room, in: phase, waits: room.speakerWaits) }
         if phase == 0 {
-            for (participantId, owned) in sessions {
-                send(owned.session.handleTimeout(now: now))
-                drainEvents(of: participantId)
+            for session in timerGroups.due(inPeriod: tickCount / TickPhases.count) {
+                send(session.handleTimeout(now: now))
+                drainEvents(of: session.participantId)
             }
         }
         flushOutbox()
@@ -265,12 +270,13 @@ final class MediaEngine: @unchecked Sendable {
             if let existing = self.rooms[request.roomId] {
                 room = existing
             } else {
-                room = try MixingRoom(id: request.roomId)
+                room = try MixingRoom(id: request.roomId, encoderOptions: self.encoderOptions)
                 self.rooms[request.roomId] = room
                 self.phases.add(room)
             }
             self.send(try room.add(session))
             self.sessions[request.participantId] = Owned(session: session, roomId: request.roomId, owner: owner)
+            self.timerGroups.add(session)
             self.byUfrag[session.localUfrag] = request.participantId
             self.directory.added(participant: request.participantId, ufrag: session.localUfrag, engine: self.index)
             self.flushOutbox()
@@ -350,6 +356,7 @@ final class MediaEngine: @unchecked Sendable {
     private func removeSession(_ participantId: String, reason: String, notify: Bool) {
         publishCounters(of: participantId)
         guard let owned = sessions.removeValue(forKey: participantId) else { return }
+        timerGroups.remove(owned.session)
         if let room = rooms[owned.roomId] {
             send(room.remove(participantId, reason: reason))
             if room.participantCount == 0 {

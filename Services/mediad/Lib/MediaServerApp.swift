@@ -41,13 +41,15 @@ public final class MediaServerApp: Service, @unchecked Sendable {
         srtpBuilder.start()
         let engines = loops.enumerated().map { index, loop in
             MediaEngine(index: index, loop: loop, udp: udp, directory: directory, candidates: [candidate],
-                        certificate: certificate, capacity: config.capacity, srtpBuilder: srtpBuilder, logger: logger)
+                        certificate: certificate, capacity: config.capacity,
+                        encoderOptions: OpusEncoderOptions(modePolicy: config.opusMode), srtpBuilder: srtpBuilder, logger: logger)
         }
         let engine = MediaEnginePool(engines: engines, directory: directory)
         poolBox.pool = engine
         engine.startClocks()
         logger.info("mediad media socket ready",
-                    metadata: ["id": "\(config.id)", "udp": "\(announced)", "threads": "\(loops.count)"])
+                    metadata: ["id": "\(config.id)", "udp": "\(announced)", "threads": "\(loops.count)",
+                               "opus_mode": "\(config.opusMode.rawValue)"])
 
         let control = WireServer(socketPath: WireSocketPaths.mediad(id: config.id, in: config.socketDirectory),
                                  handlers: Self.controlHandlers(engine), logger: logger)

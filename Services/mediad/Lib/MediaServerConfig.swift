@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 import ServiceKit
 
 public struct MediaServerConfig: Sendable {
@@ -11,6 +12,8 @@ public struct MediaServerConfig: Sendable {
     public var threads: Int
     /// Participants this instance accepts.
     public var capacity: Int
+    /// How the mixer's encoders pick Opus's mode (`MEDIAD_OPUS_MODE`).
+    public var opusMode = OpusModePolicy.lossAdaptive
 
     public init(id: String, udp: ListenAddress = ListenAddress(host: "127.0.0.1", port: 40000), announcedIP: String? = nil,
                 http: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8082), socketDirectory: String = "./run",
@@ -37,6 +40,13 @@ public struct MediaServerConfig: Sendable {
         config.socketDirectory = Environment.socketDirectory
         config.threads = max(1, Environment.int("MEDIAD_THREADS", default: System.coreCount))
         config.capacity = Environment.int("MEDIAD_CAPACITY", default: config.capacity)
+        if let mode = Environment.string("MEDIAD_OPUS_MODE") {
+            if let policy = OpusModePolicy(rawValue: mode.lowercased()) {
+                config.opusMode = policy
+            } else {
+                FileHandle.standardError.write(Data("mediad: MEDIAD_OPUS_MODE=\(mode) is not one of adaptive, voice; using adaptive\n".utf8))
+            }
+        }
         return config
     }
 

@@ -8,7 +8,7 @@ int parley_opus_set_complexity(OpusEncoder *enc, int complexity) { return opus_e
 int parley_opus_set_inband_fec(OpusEncoder *enc, int on) { return opus_encoder_ctl(enc, OPUS_SET_INBAND_FEC(on)); }
 int parley_opus_set_packet_loss_perc(OpusEncoder *enc, int percent) { return opus_encoder_ctl(enc, OPUS_SET_PACKET_LOSS_PERC(percent)); }
 int parley_opus_set_dtx(OpusEncoder *enc, int on) { return opus_encoder_ctl(enc, OPUS_SET_DTX(on)); }
-int parley_opus_set_signal_voice(OpusEncoder *enc) { return opus_encoder_ctl(enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE)); }
+int parley_opus_set_signal(OpusEncoder *enc, int signal) { return opus_encoder_ctl(enc, OPUS_SET_SIGNAL(signal)); }
 int parley_opus_set_force_channels(OpusEncoder *enc, int channels) { return opus_encoder_ctl(enc, OPUS_SET_FORCE_CHANNELS(channels)); }
 int parley_opus_encoder_reset(OpusEncoder *enc) { return opus_encoder_ctl(enc, OPUS_RESET_STATE); }
 int parley_opus_decoder_reset(OpusDecoder *dec) { return opus_decoder_ctl(dec, OPUS_RESET_STATE); }

@@ -1,7 +1,8 @@
 import COpus
 import CShim
 
-/// Encodes 48 kHz interleaved Int16 PCM into Opus packets (VoIP mode).
+/// Encodes 48 kHz interleaved Int16 PCM into Opus packets (VoIP application;
+/// CELT or SILK/hybrid as `options.modePolicy` says).
 public final class OpusAudioEncoder {
     public let options: OpusEncoderOptions
     private let encoder: OpaquePointer
@@ -26,7 +27,7 @@ public final class OpusAudioEncoder {
             parley_opus_set_inband_fec(encoder, options.fec ? 1 : 0),
             parley_opus_set_packet_loss_perc(encoder, options.expectedLossPercent),
             parley_opus_set_dtx(encoder, options.dtx ? 1 : 0),
-            parley_opus_set_signal_voice(encoder),
+            parley_opus_set_signal(encoder, Self.signal(options, expectedLoss: options.expectedLossPercent)),
         ]
         if let failure = results.first(where: { $0 != OPUS_OK }) {
             opus_encoder_destroy(encoder)
@@ -68,7 +69,26 @@ public final class OpusAudioEncoder {
     public func setExpectedLoss(_ percent: Int32) {
         let clamped = min(max(percent, 0), 100)
         guard clamped != expectedLossPercent else { return }
-        if parley_opus_set_packet_loss_perc(encoder, clamped) == OPUS_OK { expectedLossPercent = clamped }
+        guard parley_opus_set_packet_loss_perc(encoder, clamped) == OPUS_OK else { return }
+        let before = Self.signal(options, expectedLoss: expectedLossPercent)
+        expectedLossPercent = clamped
+        let after = Self.signal(options, expectedLoss: clamped)
+        // libopus crossfades the switch between CELT and SILK itself.
+        if after != before { _ = parley_opus_set_signal(encoder, after) }
+    }
+
+    /// Whether the encoder is coding speech as SILK/hybrid (the only mode with in-band FEC).
+    public var codesAsVoice: Bool {
+        Self.signal(options, expectedLoss: expectedLossPercent) == OPUS_SIGNAL_VOICE
+    }
+
+    /// The signal hint that steers libopus's mode choice: at 32 kb/s "voice" means
+    /// SILK/hybrid and "music" means CELT.
+    private static func signal(_ options: OpusEncoderOptions, expectedLoss: Int32) -> Int32 {
+        switch options.modePolicy {
+        case .voice: return OPUS_SIGNAL_VOICE
+        case .lossAdaptive: return options.fec && expectedLoss > 0 ? OPUS_SIGNAL_VOICE : OPUS_SIGNAL_MUSIC
+        }
     }
 
     public func reset() {

@@ -9,14 +9,16 @@ public struct OpusEncoderOptions: Equatable, Sendable {
     /// follows the loss its listeners report over RTCP (`DownlinkLoss`).
     public var expectedLossPercent: Int32 = 0
     public var channels: Int32 = 1
+    public var modePolicy = OpusModePolicy.lossAdaptive
 
     public init(bitrate: Int32 = 32_000, complexity: Int32 = 5, fec: Bool = true, dtx: Bool = false,
-                expectedLossPercent: Int32 = 0, channels: Int32 = 1) {
+                expectedLossPercent: Int32 = 0, channels: Int32 = 1, modePolicy: OpusModePolicy = .lossAdaptive) {
         self.bitrate = bitrate
         self.complexity = complexity
         self.fec = fec
         self.dtx = dtx
         self.expectedLossPercent = expectedLossPercent
         self.channels = channels
+        self.modePolicy = modePolicy
     }
 }

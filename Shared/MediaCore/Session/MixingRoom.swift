@@ -140,6 +140,10 @@ public final class MixingRoom {
     /// Who is being mixed right now.
     public var selectedSpeakers: Set<String> { speakers.selected }
 
+    /// Members whose session raised events (talking changes) this tick, for the
+    /// driver to deliver; refilled every tick.
+    public private(set) var sessionsWithEvents: [ServerSession] = []
+
     /// How long each selected speaker's frame waited for this tick (those that played
     /// one): the mixing thread lines the room's tick up with their arrivals.
     public private(set) var speakerWaits: [Double] = []
@@ -151,7 +155,10 @@ public final class MixingRoom {
         loudness.removeAll(keepingCapacity: true)
         for (id, member) in members {
             member.session.beginTick()
-            if member.session.isConnected && !member.session.muted { loudness[id] = member.session.loudness }
+            // Only speech can be selected: a town hall's silent listeners stay out of the table.
+            if member.session.isConnected && !member.session.muted && member.session.loudness <= speakers.activeLevel {
+                loudness[id] = member.session.loudness
+            }
         }
         speakers.select(loudness: loudness)
         let selected = speakers.current
@@ -162,11 +169,13 @@ public final class MixingRoom {
         voices.removeAll(keepingCapacity: true)
         decodesLastTick = 0
         speakerWaits.removeAll(keepingCapacity: true)
+        sessionsWithEvents.removeAll(keepingCapacity: true)
         for (id, member) in members {
             let isSpeaker = selected.contains(id)
             let decode = (isSpeaker && mixing) || member.session.decodesForLevel
             if decode && member.session.isConnected { decodesLastTick += 1 }
             let frame = member.session.nextAudioFrame(now: now, decode: decode)
+            if member.session.hasEvents { sessionsWithEvents.append(member.session) }
             guard isSpeaker else { continue }
             if let wait = member.session.lastPlayedWait { speakerWaits.append(wait) }
             if let pcm = frame.pcm { frames[id] = pcm }
@@ -181,7 +190,8 @@ public final class MixingRoom {
         forwardsLastTick = 0
         for (id, member) in members where member.session.isConnected {
             // How many voices this listener hears (all but its own).
-            let heardCount = voices.count - (voices.contains(id) ? 1 : 0)
+            let isVoice = voices.contains(id)
+            let heardCount = voices.count - (isVoice ? 1 : 0)
             let payload: [UInt8]?
             if heardCount == 0 {
                 if !mixing, let lone = selected.first, lone != id, packets[lone] == nil {
@@ -197,7 +207,7 @@ public final class MixingRoom {
             } else {
                 if !summed { MixMinus.sum(frames.values, into: &mixTotal) }
                 summed = true
-                if let own = frames[id] {
+                if isVoice, let own = frames[id] {
                     // A mixed speaker hears everyone but itself, from its own encoder.
                     MixMinus.limit(mixTotal, minus: own, into: &mixFrame)
                     payload = encodePersonal(mixFrame, for: id)

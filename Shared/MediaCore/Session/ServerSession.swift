@@ -99,6 +99,9 @@ public final class ServerSession {
     }
 
     /// Events since the last call.
+    /// Whether `takeEvents` has anything (cheap: the mixer asks after every frame).
+    public var hasEvents: Bool { !events.isEmpty }
+
     public func takeEvents() -> [SessionEvent] {
         defer { events = [] }
         return events

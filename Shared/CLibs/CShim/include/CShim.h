@@ -13,7 +13,7 @@ int parley_opus_set_complexity(OpusEncoder *enc, int complexity);
 int parley_opus_set_inband_fec(OpusEncoder *enc, int on);
 int parley_opus_set_packet_loss_perc(OpusEncoder *enc, int percent);
 int parley_opus_set_dtx(OpusEncoder *enc, int on);
-int parley_opus_set_signal_voice(OpusEncoder *enc);
+int parley_opus_set_signal(OpusEncoder *enc, int signal);
 int parley_opus_set_force_channels(OpusEncoder *enc, int channels);
 int parley_opus_encoder_reset(OpusEncoder *enc);
 int parley_opus_decoder_reset(OpusDecoder *dec);
