@@ -40,11 +40,12 @@ final class InMemoryCallTests: XCTestCase {
     /// RFC 6464 level it sends (lower is louder).
     func runCall(lossRate: Double, maxExtraDelay: Double, tones: [Double?]? = nil, levels: [UInt8]? = nil,
                  maxSpeakers: Int = 3, defersSrtp: Bool = false,
+                 fanOutSlice: Int = MixingRoom.defaultFanOutSlice, continuesFanOut: Bool = true,
                  afterTick: ((MixingRoom, Double) -> Void)? = nil) throws -> [[Int16]] {
         let tones = tones ?? self.tones.map { Optional($0) }
         let levels = levels ?? Array(repeating: 30, count: tones.count)
         let certificate = DtlsCertificate.shared
-        let room = try MixingRoom(id: "room", maxSpeakers: maxSpeakers)
+        let room = try MixingRoom(id: "room", maxSpeakers: maxSpeakers, fanOutSlice: fanOutSlice)
         var network = Network()
         network.lossRate = lossRate
         network.maxExtraDelay = maxExtraDelay
@@ -89,6 +90,10 @@ final class InMemoryCallTests: XCTestCase {
             }
             for (session, keys) in pendingSrtp { session.installSrtp(Result { try SrtpPair(keys: keys) }) }
             pendingSrtp = []
+            // As mediad does: the rest of a big room's packets a slice per turn of the loop.
+            if continuesFanOut && room.hasPendingFanOut {
+                network.send(room.continueFanOut(), from: serverAddress, now: now, media: true)
+            }
             guard now >= nextFrame else { continue }
             nextFrame += 0.02
             for (index, client) in clients.enumerated() {

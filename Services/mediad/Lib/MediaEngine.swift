@@ -175,6 +175,7 @@ final class MediaEngine: @unchecked Sendable {
             for session in room.sessionsWithEvents { drainEvents(of: session.participantId) }
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
+            if room.hasPendingFanOut { scheduleFanOut(of: room) }
         }
         phases.recordBusy(Double((NIODeadline.now() - started).nanoseconds) / 1e9, phase: phase)
         // Line each room's tick up with its speakers' arrivals (after the loop over
@@ -192,6 +193,23 @@ final class MediaEngine: @unchecked Sendable {
         accountTickCpu(busy.nanoseconds, now: started)
         advanceClock()
         scheduleTick()
+    }
+
+    /// Sends the next slice of a big room's packets after the loop has read what
+    /// arrived meanwhile (a task queued from a task runs after the next poll).
+    /// The room's next tick sends whatever is left first, so nothing is lost if the
+    /// slices fall behind.
+    private func scheduleFanOut(of room: MixingRoom) {
+        loop.execute {
+            guard room.hasPendingFanOut else { return }
+            let started = NIODeadline.now()
+            self.send(room.continueFanOut())
+            self.flushOutbox()
+            let busy = NIODeadline.now() - started
+            self.phases.recordFanOut(Double(busy.nanoseconds) / 1e9, of: room)
+            self.accountTickCpu(busy.nanoseconds, now: started)
+            if room.hasPendingFanOut { self.scheduleFanOut(of: room) }
+        }
     }
 
     private func advanceClock() {

@@ -31,6 +31,13 @@ struct TickPhases {
         busy[phase] += (seconds - busy[phase]) / 8
     }
 
+    /// Counts a slice of `room`'s packets sent after its tick as its phase's mixing
+    /// time, as if the tick had sent them (`recordBusy` weighs a tick by 1/8).
+    mutating func recordFanOut(_ seconds: Double, of room: MixingRoom) {
+        guard let phase = phase(of: room) else { return }
+        busy[phase] += seconds / 8
+    }
+
     /// Puts `room` in the least loaded phase (by participants now); returns the phase.
     @discardableResult
     mutating func add(_ room: MixingRoom) -> Int {

@@ -47,15 +47,20 @@ public final class MixingRoom {
     private var frames: [String: [Int16]] = [:]
     private var packets: [String: [UInt8]] = [:]
     private var voices: [String] = []
-    private var outgoing: [Transmit] = []
+    var outgoing: [Transmit] = []
     private var mixTotal: [Int32] = []
     private var mixFrame: [Int16] = []
     /// The worst loss reported by last tick's listeners of the shared mix: its FEC
     /// is planned for them (a tick late, which no one can hear).
     private var sharedListenersLoss: Int32 = 0
 
-    public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions()) throws {
+    /// Packets of this tick still to be wrapped and sent (see `continueFanOut`).
+    var fanOut = FanOut()
+
+    public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions(),
+                fanOutSlice: Int = MixingRoom.defaultFanOutSlice) throws {
         self.id = id
+        fanOut.slice = max(1, fanOutSlice)
         speakers = SpeakerSelector(maximum: maxSpeakers)
         self.encoderOptions = encoderOptions
         sharedEncoder = try OpusAudioEncoder(options: encoderOptions)
@@ -148,8 +153,13 @@ public final class MixingRoom {
     /// one): the mixing thread lines the room's tick up with their arrivals.
     public private(set) var speakerWaits: [Double] = []
 
-    /// One 20 ms mixer tick. The returned array is reused by the next tick.
+    /// One 20 ms mixer tick: the packets of the first `fanOutSlice` listeners (and
+    /// any the last tick had not sent yet); `continueFanOut` gives the rest. The
+    /// returned array is reused by the next call.
     public func tick(now: Double) -> [Transmit] {
+        outgoing.removeAll(keepingCapacity: true)
+        // Whatever the last tick left unsent goes first: each stream keeps its order.
+        fanOut.drain(into: &outgoing, limit: .max)
         tickCount += 1
         if tickCount % 50 == 0 { dropIdleEncoders() }
         loudness.removeAll(keepingCapacity: true)
@@ -185,7 +195,6 @@ public final class MixingRoom {
         var summed = false
         var shared: [UInt8]?
         var sharedLoss: Int32 = 0
-        outgoing.removeAll(keepingCapacity: true)
         encodesLastTick = 0
         forwardsLastTick = 0
         for (id, member) in members where member.session.isConnected {
@@ -222,8 +231,9 @@ public final class MixingRoom {
                     payload = shared
                 }
             }
-            if let payload, let transmit = member.session.packetize(opus: payload) { outgoing.append(transmit) }
+            if let payload { fanOut.add(member.session, payload) }
         }
+        fanOut.drain(into: &outgoing, limit: fanOut.slice)
         if shared != nil { sharedListenersLoss = sharedLoss }
         return outgoing
     }

@@ -212,7 +212,7 @@ public final class ServerSession {
     /// built in the SRTP context's buffer and copied into `outgoing`, reused every frame
     /// (the driver has sent the previous one by then), so this allocates nothing.
     public func packetize(opus: [UInt8]) -> Transmit? {
-        guard isConnected, let address = ice.selectedAddress else {
+        guard isConnected, !isEnded, let address = ice.selectedAddress else {
             sender.skipFrame()
             return nil
         }
