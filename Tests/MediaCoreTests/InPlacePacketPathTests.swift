@@ -70,6 +70,17 @@ final class InPlacePacketPathTests: XCTestCase {
         XCTAssertEqual(writer.packetCount, 2, "a packet that does not fit is not counted")
     }
 
+    func testSkippedFramesAdvanceTheTimestampButNotTheSequence() {
+        var sender = AudioSender(ssrc: 77, payloadType: 111, audioLevelExtensionId: nil)
+        let (sequence, timestamp) = (sender.sequence, sender.timestamp)
+        sender.skipFrame()
+        sender.skipFrame(count: 6)
+        XCTAssertEqual(sender.timestamp, timestamp &+ 7 * 960)
+        XCTAssertEqual(sender.sequence, sequence)
+        sender.skipFrame(count: 0)
+        XCTAssertEqual(sender.timestamp, timestamp &+ 7 * 960)
+    }
+
     func testInPlaceSrtpMatchesTheArrayApi() throws {
         let key = [UInt8](repeating: 3, count: 16), salt = [UInt8](repeating: 4, count: 12)
         let outbound = try SrtpContext(profile: .aeadAes128Gcm, key: key, salt: salt, direction: .outbound)

@@ -205,12 +205,12 @@ def townhall(bin_dir, steps, window, out, with_janus=False):
 # Where roomd and signald run in the storm: on the generator's core (which the
 # generator's DTLS handshakes and media also load), or free to use either core, as
 # a control plane on its own machine would not share a core with its clients.
-STORM_PLACEMENTS = [(GEN_CORE, "with the generator"), (f"{GEN_CORE},{MEDIAD_CORE}", "either core")]
+STORM_PLACEMENTS = [(GEN_CORE, "sharing the generator's core"), (f"{GEN_CORE},{MEDIAD_CORE}", "free to use either core")]
 
 
 def storm(bin_dir, rates, n, out):
     out.append(f"### (c) join storm — {n} participants in rooms of 10, joins started at the given rate\n")
-    out.append("| roomd + signald on | ramp /s | connected | failed | achieved joins/s | join→media p50 ms | p99 ms |\n"
+    out.append("| roomd + signald | ramp /s | connected | failed | achieved joins/s | join→media p50 ms | p99 ms |\n"
                "|---|---|---|---|---|---|---|")
     best = {}
     for cores, where in STORM_PLACEMENTS:
@@ -226,7 +226,7 @@ def storm(bin_dir, rates, n, out):
             print("   ", out[-1], flush=True)
             if s["failed"] == 0 and s["joinP99"] < 2.0:
                 best[where] = max(best.get(where, 0), s["joinsPerSecond"])
-    rates_text = "; ".join(f"{fmt(best.get(where), '.0f')} joins/s with roomd + signald on {where}"
+    rates_text = "; ".join(f"{fmt(best.get(where), '.0f')} joins/s with roomd + signald {where}"
                            for _, where in STORM_PLACEMENTS)
     out.append(f"\n**Sustained join rate: {rates_text}** (all joined, p99 join→media < 2 s).\n")
     return best.get(STORM_PLACEMENTS[0][1])

@@ -101,7 +101,7 @@ final class Runner: @unchecked Sendable {
         // after it, so the window does not measure the server's jitter buffers giving
         // back the delay a lagging send clock had built up.
         if options.realtimeClock {
-            print("loadgen: send clock \(try await SendClockPriority.raise(loop).get()) for the measurement window")
+            print("loadgen: send clock \(try await SendClockPriority.raise(loop).get()) from the 2 s settling time on")
         }
         try await Task.sleep(nanoseconds: 2_000_000_000)
 
@@ -317,7 +317,7 @@ final class Runner: @unchecked Sendable {
             // counts the skipped time as transit jitter, and a stream that then sends only
             // DTX frames takes minutes to forget it (RFC 3550 smooths over 16 packets).
             let skippedFrames = Int((nowDeadline - next).nanoseconds / 20_000_000)
-            for p in participants { for _ in 0..<skippedFrames { p.peer?.skipFrame() } }
+            for p in participants { p.peer?.skipFrame(count: skippedFrames) }
             next = nowDeadline + .milliseconds(5)
         }
         scheduleTick(at: next)

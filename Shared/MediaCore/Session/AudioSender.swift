@@ -60,8 +60,8 @@ struct AudioSender {
     }
 
     /// Skips a frame without sending (keeps the timestamp on the media clock).
-    mutating func skipFrame() {
-        timestamp &+= 960
+    mutating func skipFrame(count: Int = 1) {
+        timestamp &+= UInt32(truncatingIfNeeded: 960 * max(0, count))
     }
 
     /// RTP timestamp of the next frame, for Sender Reports.

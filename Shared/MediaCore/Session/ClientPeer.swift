@@ -185,9 +185,10 @@ public final class ClientPeer {
         return transport.protectRtp(packet).map { Transmit(bytes: $0, to: serverAddress) }
     }
 
-    /// Sends nothing for this 20 ms frame (DTX): the RTP timestamp advances, the sequence number does not.
-    public func skipFrame() {
-        sender?.skipFrame()
+    /// Sends nothing for `count` 20 ms frames (DTX, or a sender's clock that fell
+    /// behind): the RTP timestamp advances, the sequence number does not.
+    public func skipFrame(count: Int = 1) {
+        sender?.skipFrame(count: count)
     }
 
     /// The next 20 ms of received audio (nil before anything arrived).

@@ -23,7 +23,8 @@ public final class MixingRoom {
         init(_ encoder: OpusAudioEncoder, tick: Int) { self.encoder = encoder; lastUsed = tick }
     }
 
-    static let encoderIdleTicks = 500
+    /// 3 s: past a pause between sentences, not across a change of talkers.
+    static let encoderIdleTicks = 150
 
     public let id: String
     public private(set) var members: [String: Member] = [:]
