@@ -161,6 +161,33 @@ final class JitterBufferTests: XCTestCase {
         XCTAssertLessThanOrEqual(jittery.targetDelay, 0.2)
     }
 
+    /// A stream in DTX sends a packet every 400 ms: a delay burst seen at join time
+    /// must not size its next talk spurt's buffer seconds later, as RFC 3550's
+    /// per-packet smoothing alone would (16 packets are 6.4 s of DTX).
+    func testJitterFromAPastBurstFadesDuringDtx() {
+        var buffer = JitterBuffer()
+        for seq in UInt16(0)..<50 { insert(&buffer, seq, at: Double(seq) * 0.02 + (seq % 2 == 0 ? 0 : 0.06)) }
+        let burst = buffer.jitter
+        XCTAssertGreaterThan(burst, 0.02)
+        // Five seconds of DTX: a silence frame every 400 ms, each exactly on time.
+        var seq: UInt16 = 50, now = 1.0
+        for _ in 0..<13 {
+            insert(&buffer, seq, at: now)
+            seq += 20
+            now += 0.4
+        }
+        // RFC 3550 alone keeps (15/16)^13 ≈ 43 % of it; with time it is under 10 %.
+        XCTAssertLessThan(buffer.jitter, 0.1 * burst)
+        XCTAssertLessThan(buffer.startDelay, 0.01, "the next spurt starts within a few ms")
+    }
+
+    func testSteadySpeechJitterIsPlainRfc3550() {
+        var buffer = JitterBuffer()
+        // Alternate 0 and 10 ms late: |D| is 10 ms per packet, so J tends to 10 ms.
+        for seq in UInt16(0)..<200 { insert(&buffer, seq, at: Double(seq) * 0.02 + (seq % 2 == 0 ? 0 : 0.01)) }
+        XCTAssertEqual(buffer.jitter, 0.01, accuracy: 0.0005)
+    }
+
     /// A clean stream that started with surplus settles at one frame buffered
     /// (playout at the first tick after arrival); only the surplus is dropped.
     func testSurplusOnACleanStreamIsTrimmedToOneFrame() {

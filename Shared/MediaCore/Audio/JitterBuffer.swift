@@ -1,3 +1,5 @@
+import Foundation
+
 /// An adaptive jitter buffer for one 20 ms audio stream.
 ///
 /// Packets are keyed by extended (unwrapped) sequence number. The target delay
@@ -211,9 +213,17 @@ public struct JitterBuffer {
         return highest + Int64(delta)
     }
 
+    /// RFC 3550's estimate forgets 1/16 per packet. In DTX a stream sends a packet
+    /// every 400 ms, so a burst of delay seen once (a server stalled by a join storm)
+    /// would size the buffer of that participant's next talk spurt a minute later;
+    /// so the estimate also forgets with time, for the part of a gap beyond a frame.
+    static let jitterMemorySeconds = 2.0
+
     private mutating func updateJitter(arrival: Double, timestamp: UInt32) {
         defer { lastTransit = (arrival, timestamp) }
         guard let last = lastTransit else { return }
+        let silence = arrival - last.arrival - frameDuration
+        if silence > frameDuration { jitter *= exp(-silence / Self.jitterMemorySeconds) }
         let sent = Double(Int32(bitPattern: timestamp &- last.timestamp)) / clockRate
         let difference = abs((arrival - last.arrival) - sent)
         jitter += (difference - jitter) / 16
