@@ -24,6 +24,23 @@ extension InMemoryCallTests {
         XCTAssertGreaterThan(ticksLeavingPackets, 150)
     }
 
+    /// A participant who leaves while a tick's packets are still going out gets none
+    /// of them (its session said goodbye), and the others still get theirs.
+    func testAParticipantWhoLeftGetsNothingFromTheRestOfTheTick() throws {
+        var rest: [Transmit] = []
+        var goneAddress: TransportAddress?
+        _ = try runCall(lossRate: 0, maxExtraDelay: 0, fanOutSlice: 1) { room, now in
+            guard goneAddress == nil, now >= 2, room.fanOut.waiting.count == 2,
+                  let id = room.fanOut.waiting.first, let address = room.members[id]?.session.remoteAddress else { return }
+            goneAddress = address
+            _ = room.remove(id)
+            while room.hasPendingFanOut { rest += room.continueFanOut() }
+        }
+        let gone = try XCTUnwrap(goneAddress, "a tick left two packets to send")
+        XCTAssertEqual(rest.count, 1, "the other waiting listener still gets its packet")
+        XCTAssertFalse(rest.contains { $0.to == gone })
+    }
+
     func testAMeetingRoomSendsEverythingInItsTick() throws {
         var ticksLeavingPackets = 0
         let received = try runCall(lossRate: 0, maxExtraDelay: 0) { room, _ in

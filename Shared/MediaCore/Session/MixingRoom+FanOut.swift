@@ -14,6 +14,9 @@ extension MixingRoom {
 
         var isEmpty: Bool { next >= pending.count }
 
+        /// Who still has a packet to come this tick (tests).
+        var waiting: [String] { pending[next...].map(\.session.participantId) }
+
         mutating func add(_ session: ServerSession, _ payload: [UInt8]) {
             pending.append((session, payload))
         }
