@@ -161,6 +161,24 @@ class Cluster:
             if not service.log.closed:
                 service.stop()
 
+    def log_lines(self, prefix, *containing):
+        """Lines of the logs of the services named `prefix…` that contain every string given."""
+        lines = []
+        for service in self.services:
+            if service.name.startswith(prefix):
+                with open(service.log_path, "rb") as f:
+                    lines += [line for line in f.read().decode("utf-8", "replace").splitlines()
+                              if all(part in line for part in containing)]
+        return lines
+
+    def srtp_profile(self, participant_id):
+        """The SRTP profile mediad logged when the participant's media connected."""
+        for line in self.log_lines("mediad", "media connected", f"participant={participant_id}"):
+            for word in line.split():
+                if word.startswith("srtp="):
+                    return word[len("srtp="):]
+        return None
+
     def dump_logs(self):
         for service in self.services:
             print(f"----- tail of {service.name} log -----")

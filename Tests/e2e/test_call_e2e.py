@@ -35,6 +35,10 @@ def test_three_participants_moderation_and_departures(cluster_factory):
                     if other != name:
                         assert levels[tone] > AUDIBLE_DB, (name, other, levels)
                         assert levels[tone] > own + 20, (name, other, levels)
+            # aiortc offers AEAD_AES_128_GCM first among its profiles; mediad prefers it
+            # too, so the audio above went through Parley's OpenSSL GCM path both ways.
+            for name, peer in peers.items():
+                assert cluster.srtp_profile(peer.participant_id) == "SRTP_AEAD_AES_128_GCM", name
             for name, peer in peers.items():
                 ttfa = peer.time_to_first_audio()
                 print(f"join-to-first-mixed-audio {name}: {ttfa:.3f} s" if ttfa else f"{name}: no audio")

@@ -123,6 +123,8 @@ def test_browser_joins_and_exchanges_audio_with_aiortc(web):
             levels = await hear(peer)
             assert levels[600] > AUDIBLE_DB, ("aiortc does not hear the browser", levels)
             await assert_browser_receives(browser)
+            # Chromium's audio, both ways, went through Parley's OpenSSL AES-GCM RTP path.
+            assert web.cluster.srtp_profile(state["id"]) == "SRTP_AEAD_AES_128_GCM"
         finally:
             await peer.close()
             await browser.close()

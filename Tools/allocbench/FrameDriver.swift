@@ -68,7 +68,7 @@ struct FrameDriver {
 
     struct Report {
         let text: String
-        /// Allocations per packet outside libsrtp (Parley's own code).
+        /// Allocations per packet outside the SRTP layer (the rest of Parley).
         let ownReceiveAllocations: Double
         let ownSendAllocations: Double
     }
@@ -84,12 +84,12 @@ struct FrameDriver {
         | measure | value |
         |---|---|
         | RTP packets received (measured) | \(mediaReceived) |
-        | allocations per received RTP packet: all / inside libsrtp (NSS, GCM) / Parley's own | \(format(perReceived)) / \(format(srtpUnprotect)) / \(format(ownReceive)) |
+        | allocations per received RTP packet: all / inside the SRTP layer (GCM) / Parley's own | \(format(perReceived)) / \(format(srtpUnprotect)) / \(format(ownReceive)) |
         | bytes allocated per received RTP packet | \(format(Double(receive.bytes) / Double(max(1, mediaReceived)))) |
         | mixer ticks (measured, per room) | \(tick.calls) |
         | allocations per room tick (select, decode, mix, encode, packetize, SRTP) | \(format(perTick)) |
         | packets sent per room tick | \(format(Double(mediaSent) / Double(max(1, tick.calls)))) |
-        | allocations per sent packet: all / inside libsrtp / Parley's own | \(format(perSent)) / \(format(srtpProtect)) / \(format(ownSend)) |
+        | allocations per sent packet: all / inside the SRTP layer / Parley's own | \(format(perSent)) / \(format(srtpProtect)) / \(format(ownSend)) |
         | allocations in timers and ICE consent (whole run) | \(other.allocations) |
         | server CPU µs per participant per 20 ms frame (sans-IO core, no sockets) | \(format(microsPerParticipantFrame)) |
         """

@@ -43,11 +43,11 @@ struct SignalingDriver: ParticipantDriver {
                                          eventLoopGroup: group, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(Self.text(["type": "join", "token": token])))
                 for try await message in inbound.messages(maxSize: 16 << 20) {
-                    // Presence events (participant-joined/left/updated) are N² in a town hall and
-                    // unused here: skip them without parsing, or the generator's core goes to JSON.
-                    guard case .text(let text) = message, !text.contains("\"participant-"),
-                          let object = Self.object(Array(text.utf8)),
-                          let type = object["type"] as? String else { continue }
+                    // Presence and talking events are N² in a town hall and unused here: skip
+                    // them by a byte scan, or the generator's core goes to JSON parsing.
+                    guard case .text(let text) = message, let type = Self.messageType(text),
+                          Self.handledTypes.contains(type),
+                          let object = Self.object(Array(text.utf8)) else { continue }
                     switch type {
                     case "joined":
                         try await loop.submit {
@@ -82,6 +82,26 @@ struct SignalingDriver: ParticipantDriver {
         } catch {
             _ = try? await loop.submit { participant.fail("\(error)") }.get()
         }
+    }
+
+    static let handledTypes: Set<String> = ["joined", "answer", "error", "kicked", "room-closed"]
+
+    /// The top-level `"type":"…"` value, found without parsing the message (signald's
+    /// encoder writes no spaces; nested objects carry no `type`).
+    static func messageType(_ text: String) -> String? {
+        let needle = Array(#""type":""#.utf8)
+        let bytes = Array(text.utf8)
+        guard bytes.count > needle.count else { return nil }
+        var start = 0
+        while start + needle.count <= bytes.count {
+            if bytes[start] == needle[0], bytes[start..<start + needle.count].elementsEqual(needle) {
+                let valueStart = start + needle.count
+                guard let end = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                return String(decoding: bytes[valueStart..<end], as: UTF8.self)
+            }
+            start += 1
+        }
+        return nil
     }
 
     static func object(_ bytes: [UInt8]) -> [String: Any]? {

@@ -350,7 +350,8 @@ final class MediaEngine: @unchecked Sendable {
             switch event {
             case .connected:
                 notify(participantId, .connected)
-                logger.info("media connected", metadata: ["participant": "\(participantId)"])
+                logger.info("media connected", metadata: ["participant": "\(participantId)",
+                                                          "srtp": "\(owned.session.srtpProfile.map { "\($0)" } ?? "-")"])
             case .talking(let talking):
                 owned.owner?.notify(ParticipantTalking(roomId: owned.roomId, participantId: participantId, talking: talking))
             case .failed(let code, let message):

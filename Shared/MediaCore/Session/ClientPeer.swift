@@ -89,9 +89,7 @@ public final class ClientPeer {
 
     /// First connectivity check (nominating, as a browser's aggressive nomination would).
     public func start(now: Double) -> [Transmit] {
-        guard var ice, let serverAddress else { return [] }
-        let check = ice.makeCheck(to: serverAddress, now: now, nominate: true)
-        self.ice = ice
+        guard let serverAddress, let check = ice?.makeCheck(to: serverAddress, now: now, nominate: true) else { return [] }
         return [Transmit(bytes: check, to: serverAddress)]
     }
 
@@ -103,9 +101,8 @@ public final class ClientPeer {
                 let answer = responder.handleStun(bytes, from: source, now: now).response
                 return answer.map { [Transmit(bytes: $0, to: source)] } ?? []
             }
-            guard var ice else { return [] }
-            let ok = ice.handleResponse(bytes, from: source, now: now)
-            self.ice = ice
+            // Optional chaining mutates the agent in place (a copy would retain its every field).
+            guard let ok = ice?.handleResponse(bytes, from: source, now: now) else { return [] }
             if ok && !dtlsStarted {
                 dtlsStarted = true
                 return transport.dtls.start(now: now).map { Transmit(bytes: $0, to: serverAddress) }
@@ -146,9 +143,10 @@ public final class ClientPeer {
 
     /// Retransmits ICE checks and DTLS flights; consent checks once connected.
     public func handleTimeout(now: Double) -> [Transmit] {
-        guard var ice, let transport, let serverAddress else { return [] }
-        var out = ice.handleTimeout(now: now).map { Transmit(bytes: $0.0, to: $0.1) }
-        self.ice = ice
+        // Called every 20 ms for each of a load generator's peers: the agent is
+        // mutated in place, as a copy would retain its every field.
+        guard ice != nil, let transport, let serverAddress else { return [] }
+        var out = (ice?.handleTimeout(now: now) ?? []).map { Transmit(bytes: $0.0, to: $0.1) }
         if dtlsStarted {
             out += transport.dtls.handleTimeout(now: now).map { Transmit(bytes: $0, to: serverAddress) }
         }

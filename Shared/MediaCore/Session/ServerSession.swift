@@ -11,6 +11,8 @@ public final class ServerSession {
     public let answerSdp: String
     public var muted = false
     public private(set) var isConnected = false
+    /// The DTLS-negotiated SRTP profile, once the keys are installed.
+    public var srtpProfile: SrtpProfile? { transport.outbound?.profile }
     public private(set) var isEnded = false
 
     private var ice: IceLiteAgent

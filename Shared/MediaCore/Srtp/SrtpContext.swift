@@ -5,8 +5,15 @@ import CSRTP
 /// Outbound contexts protect what we send, inbound contexts unprotect what
 /// the peer sends (with libsrtp's replay window). The SSRC is not known in
 /// advance, so the policy matches any SSRC in its direction.
+///
+/// Under AEAD_AES_128_GCM, RTP goes through `AesGcmRtpCipher` (OpenSSL) rather
+/// than libsrtp's NSS code, which is several times slower per packet; libsrtp
+/// still does SRTCP and the AES-CM profile.
 public final class SrtpContext {
     public enum Direction: Sendable { case inbound, outbound }
+    /// Who transforms RTP packets: `fastest` is OpenSSL for GCM, libsrtp otherwise;
+    /// `libsrtp` is for tests and benchmarks that compare the two.
+    public enum RtpEngine: Sendable { case fastest, libsrtp }
 
     /// Largest packet accepted; far above any Opus-over-RTP packet.
     public static let maximumPacketLength = 2048
@@ -18,14 +25,16 @@ public final class SrtpContext {
     public let profile: SrtpProfile
     public let direction: Direction
     private let session: srtp_t
+    private let gcmRtp: AesGcmRtpCipher?
     /// libsrtp works in place: every packet is transformed in this one buffer, so the
     /// steady state allocates nothing (a context is only used from one thread).
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: maximumPacketLength + trailerRoom, alignment: 16)
 
-    public init(profile: SrtpProfile, key: [UInt8], salt: [UInt8], direction: Direction) throws {
+    public init(profile: SrtpProfile, key: [UInt8], salt: [UInt8], direction: Direction,
+                rtpEngine: RtpEngine = .fastest) throws {
         try SrtpLibrary.ensureInitialised()
         guard key.count == profile.keyLength, salt.count == profile.saltLength else {
-            throw MediaError.srtpError(Int32(srtp_err_status_bad_param.rawValue))
+            throw MediaError.srtpError(SrtpFailure.badParameter)
         }
         var policy = srtp_policy_t()
         switch profile {
@@ -52,6 +61,9 @@ public final class SrtpContext {
         self.profile = profile
         self.direction = direction
         self.session = session
+        gcmRtp = profile == .aeadAes128Gcm && rtpEngine == .fastest
+            ? try AesGcmRtpCipher(masterKey: key, masterSalt: salt, direction: direction == .outbound ? .encrypt : .decrypt)
+            : nil
     }
 
     deinit {
@@ -82,14 +94,21 @@ public final class SrtpContext {
 
     /// Decrypts an SRTP packet; `body` sees the plain RTP packet, valid only during the call.
     public func unprotectRtp<R>(_ packet: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength, srtp_unprotect, body)
+        if let gcmRtp {
+            return try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength,
+                                 { try gcmRtp.unprotect(self.scratch, length: $0) }, body)
+        }
+        return try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength, srtp_unprotect, body)
     }
 
     /// `write` puts a plain RTP packet at the start of the buffer it is given (at most
     /// `maximumPacketLength` bytes) and returns its length; `body` sees the SRTP packet.
     public func protectRtp<R>(writing write: (UnsafeMutableRawBufferPointer) -> Int,
                               _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        try transform(writing: write, minimum: Self.minimumRtpLength, srtp_protect, body)
+        if let gcmRtp {
+            return try transform(writing: write, minimum: Self.minimumRtpLength, { try gcmRtp.protect(self.scratch, length: $0) }, body)
+        }
+        return try transform(writing: write, minimum: Self.minimumRtpLength, srtp_protect, body)
     }
 
     /// Copies `packet` to the front of `buffer`; -1 when it does not fit.
@@ -105,15 +124,27 @@ public final class SrtpContext {
         _ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
         _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
+        try transform(writing: write, minimum: minimum, { written in
+            var length = Int32(written)
+            let status = call(session, scratch.baseAddress, &length)
+            guard status == srtp_err_status_ok, length >= 0 else { throw MediaError.srtpError(Int32(status.rawValue)) }
+            return Int(length)
+        }, body)
+    }
+
+    /// Writes a packet into the scratch buffer, transforms it in place (`call` gets its
+    /// length and returns the new one) and shows `body` the result.
+    private func transform<R>(
+        writing write: (UnsafeMutableRawBufferPointer) -> Int, minimum: Int,
+        _ call: (Int) throws -> Int,
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
         let written = write(UnsafeMutableRawBufferPointer(rebasing: scratch[0..<Self.maximumPacketLength]))
         guard written >= minimum, written <= Self.maximumPacketLength else {
-            throw MediaError.srtpError(Int32(srtp_err_status_bad_param.rawValue))
+            throw MediaError.srtpError(SrtpFailure.badParameter)
         }
-        var length = Int32(written)
-        let status = call(session, scratch.baseAddress, &length)
-        guard status == srtp_err_status_ok, length >= 0, Int(length) <= scratch.count else {
-            throw MediaError.srtpError(Int32(status.rawValue))
-        }
-        return try body(UnsafeRawBufferPointer(rebasing: scratch[0..<Int(length)]))
+        let length = try call(written)
+        guard length <= scratch.count else { throw MediaError.srtpError(SrtpFailure.badParameter) }
+        return try body(UnsafeRawBufferPointer(rebasing: scratch[0..<length]))
     }
 }

@@ -1,5 +1,5 @@
 /// The DTLS-SRTP protection profiles we offer (RFC 5764, RFC 7714).
-public enum SrtpProfile: Equatable, Sendable {
+public enum SrtpProfile: Equatable, Sendable, CustomStringConvertible {
     case aes128CmSha1_80
     case aeadAes128Gcm
 
@@ -9,6 +9,14 @@ public enum SrtpProfile: Equatable, Sendable {
         case 0x0001: self = .aes128CmSha1_80
         case 0x0007: self = .aeadAes128Gcm
         default: return nil
+        }
+    }
+
+    /// The IANA name (RFC 5764, RFC 7714).
+    public var description: String {
+        switch self {
+        case .aes128CmSha1_80: return "SRTP_AES128_CM_HMAC_SHA1_80"
+        case .aeadAes128Gcm: return "SRTP_AEAD_AES_128_GCM"
         }
     }
 
