@@ -88,7 +88,7 @@ let package = Package(
         ], path: "Services/signald/Main", swiftSettings: swift5),
 
         // mediad: UDP driver, control socket, room clocks.
-        .target(name: "MediaServer", dependencies: ["Wire", "ServiceKit", "MediaCore",
+        .target(name: "MediaServer", dependencies: ["Wire", "ServiceKit", "MediaCore", "CShim",
             .product(name: "Metrics", package: "swift-metrics"),
         ] + nio, path: "Services/mediad/Lib", swiftSettings: swift5),
         .executableTarget(name: "mediad", dependencies: ["MediaServer", "ServiceKit",

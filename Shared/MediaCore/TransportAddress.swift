@@ -52,6 +52,29 @@ public struct TransportAddress: Hashable, Sendable, CustomStringConvertible {
         return isIPv6 ? bytes + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) } : Array(bytes.prefix(4))
     }
 
+    /// Fills `storage` with this address as a `sockaddr_in` or `sockaddr_in6` (for
+    /// sendmsg, without going through text); returns the structure's length.
+    public func write(into storage: UnsafeMutablePointer<sockaddr_storage>) -> socklen_t {
+        let raw = UnsafeMutableRawPointer(storage)
+        if isIPv6 {
+            var inet6 = sockaddr_in6()
+            inet6.sin6_family = sa_family_t(AF_INET6)
+            inet6.sin6_port = port.bigEndian
+            withUnsafeMutableBytes(of: &inet6.sin6_addr) { bytes in
+                bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            }
+            raw.storeBytes(of: inet6, as: sockaddr_in6.self)
+            return socklen_t(MemoryLayout<sockaddr_in6>.size)
+        }
+        var inet = sockaddr_in()
+        inet.sin_family = sa_family_t(AF_INET)
+        inet.sin_port = port.bigEndian
+        inet.sin_addr.s_addr = UInt32(truncatingIfNeeded: high >> 32).bigEndian
+        raw.storeBytes(of: inet, as: sockaddr_in.self)
+        return socklen_t(MemoryLayout<sockaddr_in>.size)
+    }
+
     private static func word(_ bytes: [UInt8], _ start: Int) -> UInt64 {
         (0..<8).reduce(UInt64(0)) { value, index in
             value << 8 | UInt64(start + index < bytes.count ? bytes[start + index] : 0)

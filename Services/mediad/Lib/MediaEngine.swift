@@ -28,8 +28,8 @@ final class MediaEngine: @unchecked Sendable {
     let logger: Logger
     private let udp: UdpDriver
     private let directory: EngineDirectory
-    private var outbox: [(bytes: [UInt8], to: SocketAddress)] = []
-    private var socketAddresses: [TransportAddress: SocketAddress] = [:]
+    /// This thread's outgoing datagrams, sent straight to the socket (see `DatagramBatch`).
+    private let outbox: DatagramBatch
     private let candidates: [TransportAddress]
     private let certificate: DtlsCertificate
     private let capacity: Int
@@ -58,6 +58,7 @@ final class MediaEngine: @unchecked Sendable {
         self.index = index
         self.loop = loop
         self.udp = udp
+        outbox = udp.makeBatch()
         self.directory = directory
         self.candidates = candidates
         self.certificate = certificate
@@ -123,27 +124,15 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     private func send(_ transmits: [Transmit]) {
-        for transmit in transmits {
-            guard let address = socketAddress(for: transmit.to) else { continue }
-            outbox.append((transmit.bytes, address))
-        }
-    }
-
-    /// Converting through the textual IP costs more than the SRTP step; keep the
-    /// few addresses in use (bounded: cleared when it grows past what sessions need).
-    private func socketAddress(for address: TransportAddress) -> SocketAddress? {
-        if let known = socketAddresses[address] { return known }
-        guard let converted = SocketAddress(address) else { return nil }
-        if socketAddresses.count > 4 * max(sessions.count, 64) { socketAddresses.removeAll(keepingCapacity: true) }
-        socketAddresses[address] = converted
-        return converted
+        for transmit in transmits { outbox.append(transmit.bytes, to: transmit.to) }
     }
 
     private func flushOutbox() {
         guard !outbox.isEmpty else { return }
-        MediaMetrics.packetsOut.increment(by: outbox.count)
-        udp.send(outbox)
-        outbox.removeAll(keepingCapacity: true)
+        outbox.flush()
+        let counts = outbox.takeCounts()
+        MediaMetrics.packetsOut.increment(by: counts.sent)
+        if counts.dropped > 0 { MediaMetrics.dropped("send_failed").increment(by: counts.dropped) }
     }
 
     // MARK: - Mixer clock

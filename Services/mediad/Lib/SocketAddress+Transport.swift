@@ -24,10 +24,3 @@ extension TransportAddress {
         }
     }
 }
-
-extension SocketAddress {
-    init?(_ address: TransportAddress) {
-        guard let made = try? SocketAddress(ipAddress: address.ipString, port: Int(address.port)) else { return nil }
-        self = made
-    }
-}

@@ -1,19 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import MediaCore
 import NIOCore
 import NIOPosix
 import ServiceKit
 
-/// The one UDP socket of this mediad. Every datagram goes to the engine on the
-/// socket's event loop; the engine answers through `send`.
+/// The one UDP socket of this mediad. NIO reads it: every datagram goes to the
+/// engine on the socket's event loop. Each engine sends through its own
+/// `DatagramBatch` on a duplicate of the descriptor, from its own thread.
 final class UdpDriver: @unchecked Sendable {
     let channel: Channel
     let port: Int
+    /// Kept open until the driver goes away, so a send racing shutdown can never
+    /// reach a descriptor number the process has reused for something else.
+    private let sendDescriptor: CInt
 
-    private init(channel: Channel, port: Int) {
+    private init(channel: Channel, port: Int, sendDescriptor: CInt) {
         self.channel = channel
         self.port = port
+        self.sendDescriptor = sendDescriptor
     }
+
+    deinit { _ = Glibc.close(sendDescriptor) }
+
+    /// A batch for one mixing thread (used from that thread only).
+    func makeBatch() -> DatagramBatch { DatagramBatch(socket: sendDescriptor) }
 
     var eventLoop: EventLoop { channel.eventLoop }
     static let datagramsPerRead = 32
@@ -25,8 +38,13 @@ final class UdpDriver: @unchecked Sendable {
         var lastError: Error = MediaServerError.noFreePort(address.description)
         for port in address.ports {
             do {
-                let channel = try await DatagramBootstrap(group: group)
-                    .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 0)
+                let descriptor = try boundSocket(host: address.host, port: port)
+                let sendDescriptor = dup(descriptor)
+                guard sendDescriptor >= 0 else {
+                    _ = Glibc.close(descriptor)
+                    throw MediaServerError.noFreePort(address.description)
+                }
+                let bootstrap = DatagramBootstrap(group: group)
                     // recvmmsg: up to 32 datagrams per syscall (NIO splits the buffer between them).
                     .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
                     .channelOption(ChannelOptions.recvAllocator,
@@ -38,9 +56,13 @@ final class UdpDriver: @unchecked Sendable {
                             try channel.pipeline.syncOperations.addHandler(InboundHandler(receive: receive, readComplete: readComplete))
                         }
                     }
-                    .bind(host: address.host, port: port)
-                    .get()
-                return UdpDriver(channel: channel, port: channel.localAddress?.port ?? port)
+                do {
+                    let channel = try await bootstrap.withBoundSocket(descriptor).get()
+                    return UdpDriver(channel: channel, port: channel.localAddress?.port ?? port, sendDescriptor: sendDescriptor)
+                } catch {
+                    _ = Glibc.close(sendDescriptor)
+                    throw error
+                }
             } catch {
                 lastError = error
             }
@@ -48,29 +70,25 @@ final class UdpDriver: @unchecked Sendable {
         throw lastError
     }
 
-    /// Writes a batch and flushes; from another event loop it hops once per batch.
-    func send(_ batch: [(bytes: [UInt8], to: SocketAddress)]) {
-        guard !batch.isEmpty else { return }
-        if channel.eventLoop.inEventLoop {
-            write(batch)
-        } else {
-            channel.eventLoop.execute { self.write(batch) }
+    /// A non-blocking UDP socket bound to `host:port` (NIO takes it over; we keep a dup to send).
+    private static func boundSocket(host: String, port: Int) throws -> CInt {
+        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        let family = address.protocol.rawValue
+        let descriptor = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw MediaServerError.noFreePort("\(host):\(port)") }
+        let bound = address.withSockAddr { pointer, length in Glibc.bind(descriptor, pointer, socklen_t(length)) }
+        guard bound == 0 else {
+            _ = Glibc.close(descriptor)
+            throw MediaServerError.noFreePort("\(host):\(port)")
         }
-    }
-
-    /// The whole batch goes into one buffer and each datagram is a slice of it: one
-    /// allocation per batch instead of one per datagram.
-    private func write(_ batch: [(bytes: [UInt8], to: SocketAddress)]) {
-        var buffer = channel.allocator.buffer(capacity: batch.reduce(0) { $0 + $1.bytes.count })
-        for item in batch { buffer.writeBytes(item.bytes) }
-        var offset = buffer.readerIndex
-        for (bytes, address) in batch {
-            if let datagram = buffer.getSlice(at: offset, length: bytes.count) {
-                channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
-            }
-            offset += bytes.count
+        // Sends that find the buffer full are dropped (see DatagramBatch): room for a
+        // big room's burst. Past net.core.wmem_max only with CAP_NET_ADMIN (FORCE).
+        var size: CInt = 4 << 20
+        let length = socklen_t(MemoryLayout<CInt>.size)
+        if setsockopt(descriptor, SOL_SOCKET, SO_SNDBUFFORCE, &size, length) != 0 {
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, length)
         }
-        channel.flush()
+        return descriptor
     }
 
     func close() async {

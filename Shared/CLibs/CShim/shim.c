@@ -1,3 +1,7 @@
+// sendmmsg(2) and struct mmsghdr are GNU extensions.
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include "CShim.h"
 #include <openssl/x509.h>
 #include <openssl/crypto.h>
@@ -90,4 +94,21 @@ int parley_ssl_pin_peer_digest(SSL *ssl, const char *md_name, const unsigned cha
     if (SSL_set_ex_data(ssl, index, pin) != 1) { OPENSSL_free(pin); return 0; }
     SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, parley_verify_pinned);
     return 1;
+}
+
+int parley_sendmmsg(int fd, void *const *buffers, const size_t *lengths, void *const *names,
+                    const unsigned *name_lengths, unsigned count) {
+    if (count > PARLEY_SENDMMSG_MAX) count = PARLEY_SENDMMSG_MAX;
+    struct mmsghdr headers[PARLEY_SENDMMSG_MAX];
+    struct iovec vectors[PARLEY_SENDMMSG_MAX];
+    memset(headers, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned i = 0; i < count; i++) {
+        vectors[i].iov_base = buffers[i];
+        vectors[i].iov_len = lengths[i];
+        headers[i].msg_hdr.msg_name = names[i];
+        headers[i].msg_hdr.msg_namelen = name_lengths[i];
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+    }
+    return sendmmsg(fd, headers, count, 0);
 }

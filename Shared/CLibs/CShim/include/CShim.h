@@ -18,6 +18,13 @@ int parley_opus_set_force_channels(OpusEncoder *enc, int channels);
 int parley_opus_encoder_reset(OpusEncoder *enc);
 int parley_opus_decoder_reset(OpusDecoder *dec);
 
+// sendmmsg(2), a GNU extension Swift's Glibc module does not expose. Datagram i is
+// lengths[i] bytes at buffers[i], to the sockaddr of name_lengths[i] bytes at names[i].
+// At most PARLEY_SENDMMSG_MAX per call; returns how many went, or -1 with errno set.
+#define PARLEY_SENDMMSG_MAX 128
+int parley_sendmmsg(int fd, void *const *buffers, const size_t *lengths, void *const *names,
+                    const unsigned *name_lengths, unsigned count);
+
 // OpenSSL macros.
 long parley_ssl_set_mtu(SSL *ssl, long mtu);
 long parley_dtls_set_link_mtu(SSL *ssl, long mtu);

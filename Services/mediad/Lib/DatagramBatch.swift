@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CShim
+import MediaCore
+
+/// One mixing thread's outgoing datagrams, sent with one sendmmsg(2) per flush
+/// straight from this batch's own buffer, on the thread that made them.
+///
+/// NIO's channel write path costs a pipeline trip, an envelope and a pending-write
+/// entry per datagram, plus a hop to the socket's thread for every other mixing
+/// thread: in a 750-listener town hall that was a fifth of mediad's core. Here a
+/// datagram costs its copy and its share of the system call. NIO still owns the
+/// socket and reads it; this writes through a duplicate of its descriptor. A
+/// datagram the kernel will not take (a full send buffer, an address the socket's
+/// family cannot reach) is dropped and counted, as a router would.
+final class DatagramBatch {
+    static let maximumDatagrams = Int(PARLEY_SENDMMSG_MAX)
+    static let arenaBytes = 128 * 1024
+
+    private let socket: CInt
+    private var buffers: [UnsafeMutableRawPointer?]
+    private var lengths: [Int]
+    private var names: [UnsafeMutableRawPointer?]
+    private var nameLengths: [UInt32]
+    private let addresses: UnsafeMutablePointer<sockaddr_storage>
+    private let arena: UnsafeMutableRawPointer
+    private var count = 0
+    private var used = 0
+    /// Datagrams the kernel accepted, and those dropped, since the last `takeCounts`.
+    private var sent = 0
+    private var dropped = 0
+
+    init(socket: CInt) {
+        self.socket = socket
+        addresses = .allocate(capacity: Self.maximumDatagrams)
+        addresses.initialize(repeating: sockaddr_storage(), count: Self.maximumDatagrams)
+        arena = .allocate(byteCount: Self.arenaBytes, alignment: 16)
+        buffers = Array(repeating: nil, count: Self.maximumDatagrams)
+        lengths = Array(repeating: 0, count: Self.maximumDatagrams)
+        names = (0..<Self.maximumDatagrams).map { [addresses] in UnsafeMutableRawPointer(addresses + $0) }
+        nameLengths = Array(repeating: 0, count: Self.maximumDatagrams)
+    }
+
+    deinit {
+        addresses.deallocate()
+        arena.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// Queues one datagram (copied); sends the batch first when it is full.
+    func append(_ bytes: [UInt8], to address: TransportAddress) {
+        guard bytes.count <= Self.arenaBytes else {
+            dropped += 1
+            return
+        }
+        if count == Self.maximumDatagrams || used + bytes.count > Self.arenaBytes { flush() }
+        let slot = arena + used
+        bytes.withUnsafeBytes { slot.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        buffers[count] = slot
+        lengths[count] = bytes.count
+        nameLengths[count] = UInt32(address.write(into: addresses + count))
+        count += 1
+        used += bytes.count
+    }
+
+    /// Sends what is queued. sendmmsg stops at the first datagram it cannot send:
+    /// that one is dropped and the rest go on, unless the socket's buffer is full
+    /// (then the rest of the batch is dropped too: late audio is worth nothing).
+    func flush() {
+        var next = 0
+        while next < count {
+            let result = buffers.withUnsafeBufferPointer { buffers in
+                lengths.withUnsafeBufferPointer { lengths in
+                    names.withUnsafeBufferPointer { names in
+                        nameLengths.withUnsafeBufferPointer { nameLengths in
+                            parley_sendmmsg(socket, buffers.baseAddress! + next, lengths.baseAddress! + next,
+                                            names.baseAddress! + next, nameLengths.baseAddress! + next, UInt32(count - next))
+                        }
+                    }
+                }
+            }
+            if result > 0 {
+                sent += Int(result)
+                next += Int(result)
+                continue
+            }
+            let failure = errno
+            if result < 0 && failure == EINTR { continue }
+            if result < 0 && (failure == EAGAIN || failure == EWOULDBLOCK || failure == ENOBUFS) {
+                dropped += count - next
+                break
+            }
+            dropped += 1
+            next += 1
+        }
+        count = 0
+        used = 0
+    }
+
+    /// Sent and dropped datagrams since the last call.
+    func takeCounts() -> (sent: Int, dropped: Int) {
+        defer { sent = 0; dropped = 0 }
+        return (sent, dropped)
+    }
+}
