@@ -51,13 +51,15 @@ final class DatagramBatch {
 
     /// Queues one datagram (copied); sends the batch first when it is full.
     func append(_ bytes: [UInt8], to address: TransportAddress) {
-        guard bytes.count <= Self.arenaBytes else {
+        guard !bytes.isEmpty, bytes.count <= Self.arenaBytes else {
             dropped += 1
             return
         }
         if count == Self.maximumDatagrams || used + bytes.count > Self.arenaBytes { flush() }
         let slot = arena + used
-        bytes.withUnsafeBytes { slot.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress { slot.copyMemory(from: base, byteCount: source.count) }
+        }
         buffers[count] = slot
         lengths[count] = bytes.count
         nameLengths[count] = UInt32(address.write(into: addresses + count))
@@ -71,16 +73,7 @@ final class DatagramBatch {
     func flush() {
         var next = 0
         while next < count {
-            let result = buffers.withUnsafeBufferPointer { buffers in
-                lengths.withUnsafeBufferPointer { lengths in
-                    names.withUnsafeBufferPointer { names in
-                        nameLengths.withUnsafeBufferPointer { nameLengths in
-                            parley_sendmmsg(socket, buffers.baseAddress! + next, lengths.baseAddress! + next,
-                                            names.baseAddress! + next, nameLengths.baseAddress! + next, UInt32(count - next))
-                        }
-                    }
-                }
-            }
+            let result = send(from: next)
             if result > 0 {
                 sent += Int(result)
                 next += Int(result)
@@ -97,6 +90,22 @@ final class DatagramBatch {
         }
         count = 0
         used = 0
+    }
+
+    /// One sendmmsg of the queued datagrams from `first` on; -1 with errno on failure.
+    private func send(from first: Int) -> Int32 {
+        buffers.withUnsafeBufferPointer { buffers in
+            lengths.withUnsafeBufferPointer { lengths in
+                names.withUnsafeBufferPointer { names in
+                    nameLengths.withUnsafeBufferPointer { nameLengths in
+                        guard let buffer = buffers.baseAddress, let length = lengths.baseAddress,
+                              let name = names.baseAddress, let nameLength = nameLengths.baseAddress else { return -1 }
+                        return parley_sendmmsg(socket, buffer + first, length + first, name + first, nameLength + first,
+                                               UInt32(count - first))
+                    }
+                }
+            }
+        }
     }
 
     /// Sent and dropped datagrams since the last call.

@@ -58,7 +58,7 @@ final class AesGcmRtpCipher {
         guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, Int32(Self.tagLength), &tag) == 1 else {
             throw MediaError.srtpError(SrtpFailure.cipherUnavailable)
         }
-        tag.withUnsafeBytes { buffer.baseAddress!.advanced(by: length).copyMemory(from: $0.baseAddress!, byteCount: Self.tagLength) }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[length..<length + Self.tagLength]).copyBytes(from: tag)
         record(index, sequence: sequence, ssrc: ssrc, in: known)
         return length + Self.tagLength
     }
@@ -114,7 +114,8 @@ final class AesGcmRtpCipher {
         for i in 0..<4 { iv[6 + i] ^= UInt8(truncatingIfNeeded: roc >> (24 - 8 * i)) }
         iv[10] ^= UInt8(truncatingIfNeeded: index >> 8)
         iv[11] ^= UInt8(truncatingIfNeeded: index)
-        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard let start = buffer.baseAddress else { throw MediaError.srtpError(SrtpFailure.badParameter) }
+        let base = start.assumingMemoryBound(to: UInt8.self)
         var written: Int32 = 0
         let ok: Bool
         switch direction {
