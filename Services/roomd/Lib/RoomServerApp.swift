@@ -91,7 +91,8 @@ public final class RoomServerApp: Sendable {
         }
         return Application(
             router: router(),
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "roomd"),
+            // Room for a town hall's start (see signald); the kernel caps it at net.core.somaxconn.
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "roomd", backlog: 4096),
             logger: logger)
     }
 

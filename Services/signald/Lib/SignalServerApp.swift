@@ -40,7 +40,10 @@ public enum SignalServerApp {
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
                 configuration: .init(maxFrameSize: 64 * 1024, autoPing: .enabled(timePeriod: config.pingInterval))),
-            configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "signald"),
+            // A town hall's start brings hundreds of WebSocket connections at once; Hummingbird's
+            // default accept queue of 256 overflowed and the rest waited on SYN retries.
+            configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "signald",
+                                 backlog: 4096),
             logger: logger)
         return Built(hub: hub, links: links, services: [links.roomd, app])
     }
