@@ -89,19 +89,10 @@ struct SignalingDriver: ParticipantDriver {
     /// The top-level `"type":"…"` value, found without parsing the message (signald's
     /// encoder writes no spaces; nested objects carry no `type`).
     static func messageType(_ text: String) -> String? {
-        let needle = Array(#""type":""#.utf8)
-        let bytes = Array(text.utf8)
-        guard bytes.count > needle.count else { return nil }
-        var start = 0
-        while start + needle.count <= bytes.count {
-            if bytes[start] == needle[0], bytes[start..<start + needle.count].elementsEqual(needle) {
-                let valueStart = start + needle.count
-                guard let end = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-                return String(decoding: bytes[valueStart..<end], as: UTF8.self)
-            }
-            start += 1
-        }
-        return nil
+        let utf8 = text.utf8
+        guard let key = utf8.firstRange(of: #""type":""#.utf8),
+              let end = utf8[key.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(text[key.upperBound..<end])
     }
 
     static func object(_ bytes: [UInt8]) -> [String: Any]? {

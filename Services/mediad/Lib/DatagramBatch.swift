@@ -19,10 +19,12 @@ final class DatagramBatch {
     static let arenaBytes = 128 * 1024
 
     private let socket: CInt
-    private var buffers: [UnsafeMutableRawPointer?]
-    private var lengths: [Int]
-    private var names: [UnsafeMutableRawPointer?]
-    private var nameLengths: [UInt32]
+    // What parley_sendmmsg takes, one entry per queued datagram; the names point
+    // into `addresses` for good, the buffers into `arena`.
+    private let buffers: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let names: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    private let nameLengths: UnsafeMutablePointer<UInt32>
     private let addresses: UnsafeMutablePointer<sockaddr_storage>
     private let arena: UnsafeMutableRawPointer
     private var count = 0
@@ -33,18 +35,27 @@ final class DatagramBatch {
 
     init(socket: CInt) {
         self.socket = socket
-        addresses = .allocate(capacity: Self.maximumDatagrams)
-        addresses.initialize(repeating: sockaddr_storage(), count: Self.maximumDatagrams)
+        let capacity = Self.maximumDatagrams
+        addresses = .allocate(capacity: capacity)
+        addresses.initialize(repeating: sockaddr_storage(), count: capacity)
         arena = .allocate(byteCount: Self.arenaBytes, alignment: 16)
-        buffers = Array(repeating: nil, count: Self.maximumDatagrams)
-        lengths = Array(repeating: 0, count: Self.maximumDatagrams)
-        names = (0..<Self.maximumDatagrams).map { [addresses] in UnsafeMutableRawPointer(addresses + $0) }
-        nameLengths = Array(repeating: 0, count: Self.maximumDatagrams)
+        buffers = .allocate(capacity: capacity)
+        buffers.initialize(repeating: nil, count: capacity)
+        lengths = .allocate(capacity: capacity)
+        lengths.initialize(repeating: 0, count: capacity)
+        names = .allocate(capacity: capacity)
+        for slot in 0..<capacity { (names + slot).initialize(to: UnsafeMutableRawPointer(addresses + slot)) }
+        nameLengths = .allocate(capacity: capacity)
+        nameLengths.initialize(repeating: 0, count: capacity)
     }
 
     deinit {
         addresses.deallocate()
         arena.deallocate()
+        buffers.deallocate()
+        lengths.deallocate()
+        names.deallocate()
+        nameLengths.deallocate()
     }
 
     var isEmpty: Bool { count == 0 }
@@ -94,18 +105,7 @@ final class DatagramBatch {
 
     /// One sendmmsg of the queued datagrams from `first` on; -1 with errno on failure.
     private func send(from first: Int) -> Int32 {
-        buffers.withUnsafeBufferPointer { buffers in
-            lengths.withUnsafeBufferPointer { lengths in
-                names.withUnsafeBufferPointer { names in
-                    nameLengths.withUnsafeBufferPointer { nameLengths in
-                        guard let buffer = buffers.baseAddress, let length = lengths.baseAddress,
-                              let name = names.baseAddress, let nameLength = nameLengths.baseAddress else { return -1 }
-                        return parley_sendmmsg(socket, buffer + first, length + first, name + first, nameLength + first,
-                                               UInt32(count - first))
-                    }
-                }
-            }
-        }
+        parley_sendmmsg(socket, buffers + first, lengths + first, names + first, nameLengths + first, UInt32(count - first))
     }
 
     /// Sent and dropped datagrams since the last call.

@@ -27,10 +27,8 @@ final class AesGcmRtpCipher {
         let sessionKey = try SrtpKeyDerivation.derive(.rtpEncryption, masterKey: masterKey, masterSalt: masterSalt, length: 16)
         sessionSalt = try SrtpKeyDerivation.derive(.rtpSalt, masterKey: masterKey, masterSalt: masterSalt, length: 12)
         guard let context = EVP_CIPHER_CTX_new() else { throw MediaError.srtpError(SrtpFailure.cipherUnavailable) }
-        let keyed = direction == .encrypt
-            ? EVP_EncryptInit_ex(context, EVP_aes_128_gcm(), nil, sessionKey, nil)
-            : EVP_DecryptInit_ex(context, EVP_aes_128_gcm(), nil, sessionKey, nil)
-        guard keyed == 1 else {
+        // The direction is fixed here; each packet's set-up (`crypt`) keeps it (-1).
+        guard EVP_CipherInit_ex(context, EVP_aes_128_gcm(), nil, sessionKey, nil, direction == .encrypt ? 1 : 0) == 1 else {
             EVP_CIPHER_CTX_free(context)
             throw MediaError.srtpError(SrtpFailure.cipherUnavailable)
         }
@@ -117,20 +115,10 @@ final class AesGcmRtpCipher {
         guard let start = buffer.baseAddress else { throw MediaError.srtpError(SrtpFailure.badParameter) }
         let base = start.assumingMemoryBound(to: UInt8.self)
         var written: Int32 = 0
-        let ok: Bool
-        switch direction {
-        case .encrypt:
-            ok = EVP_EncryptInit_ex(context, nil, nil, nil, iv) == 1
-                && EVP_EncryptUpdate(context, nil, &written, base, Int32(header)) == 1
-                && EVP_EncryptUpdate(context, base + header, &written, base + header, Int32(end - header)) == 1
-                && EVP_EncryptFinal_ex(context, base + end, &written) == 1
-        case .decrypt:
-            ok = EVP_DecryptInit_ex(context, nil, nil, nil, iv) == 1
-                && EVP_DecryptUpdate(context, nil, &written, base, Int32(header)) == 1
-                && EVP_DecryptUpdate(context, base + header, &written, base + header, Int32(end - header)) == 1
-                && EVP_DecryptFinal_ex(context, base + end, &written) == 1
-        }
-        guard ok else {
+        guard EVP_CipherInit_ex(context, nil, nil, nil, iv, -1) == 1,
+              EVP_CipherUpdate(context, nil, &written, base, Int32(header)) == 1,
+              EVP_CipherUpdate(context, base + header, &written, base + header, Int32(end - header)) == 1,
+              EVP_CipherFinal_ex(context, base + end, &written) == 1 else {
             throw MediaError.srtpError(direction == .decrypt ? SrtpFailure.authenticationFailed : SrtpFailure.cipherUnavailable)
         }
     }
