@@ -70,4 +70,29 @@ final class SrtpContextTests: XCTestCase {
         XCTAssertThrowsError(try SrtpContext(profile: .aeadAes128Gcm, key: Array(repeating: 1, count: 16),
                                              salt: Array(repeating: 1, count: 14), direction: .outbound))
     }
+
+    /// The in-place form a server sends from seals exactly what the copying form does,
+    /// for both engines, and refuses a buffer without room for the trailer.
+    func testProtectingInPlaceMatchesTheCopyingForm() throws {
+        for profile in [SrtpProfile.aes128CmSha1_80, .aeadAes128Gcm] {
+            let key = (0..<profile.keyLength).map { UInt8($0 + 3) }
+            let salt = (0..<profile.saltLength).map { UInt8(0x70 - $0) }
+            let copying = try SrtpContext(profile: profile, key: key, salt: salt, direction: .outbound)
+            let inPlace = try SrtpContext(profile: profile, key: key, salt: salt, direction: .outbound)
+            let receiver = try SrtpContext(profile: profile, key: key, salt: salt, direction: .inbound)
+            for sequence in UInt16(1)...3 {
+                let plain = rtpPacket(sequence: sequence)
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: plain.count + SrtpContext.trailerRoom, alignment: 1)
+                defer { buffer.deallocate() }
+                let length = try inPlace.protectRtp(in: buffer) { SrtpContext.copy(plain, into: $0) }
+                let sealed = Array(buffer[0..<length])
+                XCTAssertEqual(sealed, try copying.protectRtp(plain), "\(profile) packet \(sequence)")
+                XCTAssertEqual(try receiver.unprotectRtp(sealed), plain)
+            }
+            let cramped = UnsafeMutableRawBufferPointer.allocate(byteCount: 40 + SrtpContext.trailerRoom - 1, alignment: 1)
+            defer { cramped.deallocate() }
+            XCTAssertThrowsError(try inPlace.protectRtp(in: cramped) { SrtpContext.copy(self.rtpPacket(sequence: 9, payload: Array(repeating: 1, count: 28)), into: $0) },
+                                 "a 40-byte packet needs the trailer room after it")
+        }
+    }
 }

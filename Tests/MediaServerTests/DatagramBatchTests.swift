@@ -81,4 +81,27 @@ final class DatagramBatchTests: XCTestCase {
         XCTAssertEqual(counts.dropped, 2)
         XCTAssertEqual(receiveAll(receiver), [[1], [3], [4]])
     }
+
+    /// A mixer writes its packets straight into the batch's buffer; one it declines
+    /// to write (an SRTP refusal) leaves no datagram and no drop behind.
+    func testPacketsWrittenInPlaceAreSentAndAnUnwrittenOneLeavesNoTrace() throws {
+        let (sender, _) = try udpSocket()
+        let (receiver, port) = try udpSocket()
+        let batch = DatagramBatch(socket: sender)
+        let destination = try XCTUnwrap(TransportAddress(ip: "127.0.0.1", port: port))
+        let written = (0..<300).map { index in [UInt8](repeating: UInt8(index % 256), count: 20 + index % 150) }
+        for (index, datagram) in written.enumerated() {
+            batch.queue(to: destination, capacity: datagram.count + 148) { slot in
+                XCTAssertGreaterThanOrEqual(slot.count, datagram.count + 148)
+                slot.copyBytes(from: datagram)
+                return datagram.count
+            }
+            if index % 7 == 0 { batch.queue(to: destination, capacity: 200) { _ in 0 } }
+        }
+        batch.flush()
+        let counts = batch.takeCounts()
+        XCTAssertEqual(counts.sent, written.count)
+        XCTAssertEqual(counts.dropped, 0)
+        XCTAssertEqual(receiveAll(receiver), written)
+    }
 }

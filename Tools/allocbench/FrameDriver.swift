@@ -10,6 +10,8 @@ struct FrameDriver {
     var silenceInterval = 20
     private var frameIndex = 0
     private var pendingToServer: [(Int, Transmit)] = []
+    /// The rooms' packets, built where a server's send buffer would hold them.
+    private let mixed = DatagramList()
     private(set) var receive = AllocationCounter()
     private(set) var tick = AllocationCounter()
     private(set) var other = AllocationCounter()
@@ -54,9 +56,10 @@ struct FrameDriver {
             }
         }
         for room in call.rooms {
-            let out = counting ? tick.measure { room.tick(now: call.now) } : room.tick(now: call.now)
-            if counting { mediaSent += out.count }
-            toClients += out
+            mixed.removeAll()
+            if counting { tick.measure { room.tick(now: call.now, into: mixed) } } else { room.tick(now: call.now, into: mixed) }
+            if counting { mediaSent += mixed.count }
+            toClients += mixed.transmits
         }
         for client in call.clients {
             toClients += counting ? other.measure { client.session.handleTimeout(now: call.now) }

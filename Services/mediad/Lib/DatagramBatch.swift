@@ -62,20 +62,10 @@ final class DatagramBatch {
 
     /// Queues one datagram (copied); sends the batch first when it is full.
     func append(_ bytes: [UInt8], to address: TransportAddress) {
-        guard !bytes.isEmpty, bytes.count <= Self.arenaBytes else {
-            dropped += 1
-            return
+        queue(to: address, capacity: bytes.count) { slot in
+            bytes.withUnsafeBytes { source in slot.copyMemory(from: source) }
+            return bytes.count
         }
-        if count == Self.maximumDatagrams || used + bytes.count > Self.arenaBytes { flush() }
-        let slot = arena + used
-        bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress { slot.copyMemory(from: base, byteCount: source.count) }
-        }
-        buffers[count] = slot
-        lengths[count] = bytes.count
-        nameLengths[count] = UInt32(address.write(into: addresses + count))
-        count += 1
-        used += bytes.count
     }
 
     /// Sends what is queued. sendmmsg stops at the first datagram it cannot send:
@@ -112,5 +102,26 @@ final class DatagramBatch {
     func takeCounts() -> (sent: Int, dropped: Int) {
         defer { sent = 0; dropped = 0 }
         return (sent, dropped)
+    }
+}
+
+extension DatagramBatch: DatagramSink {
+    /// Lets `fill` write one datagram straight into the batch's buffer (a mixer
+    /// builds and seals it there); sends the batch first when it is full.
+    func queue(to address: TransportAddress, capacity: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Int) {
+        guard capacity > 0, capacity <= Self.arenaBytes else {
+            dropped += 1
+            return
+        }
+        if count == Self.maximumDatagrams || used + capacity > Self.arenaBytes { flush() }
+        let slot = UnsafeMutableRawBufferPointer(start: arena + used, count: capacity)
+        let length = fill(slot)
+        // Nothing written (the sender refused it): there is no datagram to count.
+        guard length > 0 else { return }
+        buffers[count] = slot.baseAddress
+        lengths[count] = min(length, capacity)
+        nameLengths[count] = UInt32(address.write(into: addresses + count))
+        count += 1
+        used += min(length, capacity)
     }
 }

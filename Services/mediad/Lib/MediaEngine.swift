@@ -158,7 +158,7 @@ final class MediaEngine: @unchecked Sendable {
         mixed.removeAll(keepingCapacity: true)
         for room in phases.rooms[phase] where !phases.skipsTick(room) {
             mixed.append(room)
-            send(room.tick(now: now))
+            room.tick(now: now, into: outbox)
             // Each room's mix leaves as soon as it is ready, not after every room's.
             flushOutbox()
             for session in room.sessionsWithEvents { drainEvents(of: session.participantId) }
@@ -192,7 +192,7 @@ final class MediaEngine: @unchecked Sendable {
         loop.execute {
             guard room.hasPendingFanOut else { return }
             let started = NIODeadline.now()
-            self.send(room.continueFanOut())
+            room.continueFanOut(into: self.outbox)
             self.flushOutbox()
             let busy = NIODeadline.now() - started
             self.phases.recordFanOut(Double(busy.nanoseconds) / 1e9, of: room)

@@ -21,13 +21,12 @@ extension MixingRoom {
             pending.append((session, payload))
         }
 
-        /// Wraps up to `limit` pending packets into `outgoing`. A session that ended
+        /// Wraps up to `limit` pending packets into `sink`. A session that ended
         /// meanwhile (left, kicked) wraps nothing.
-        mutating func drain(into outgoing: inout [Transmit], limit: Int) {
+        mutating func drain(into sink: DatagramSink, limit: Int) {
             var wrapped = 0
             while next < pending.count && wrapped < limit {
-                let (session, payload) = pending[next]
-                if let transmit = session.packetize(opus: payload) { outgoing.append(transmit) }
+                pending[next].session.packetize(opus: pending[next].payload, into: sink)
                 next += 1
                 wrapped += 1
             }
@@ -42,10 +41,15 @@ extension MixingRoom {
     /// Whether this tick still has packets to send (`continueFanOut`).
     public var hasPendingFanOut: Bool { !fanOut.isEmpty }
 
-    /// The next slice of this tick's packets. The returned array is reused by the next call.
+    /// Queues the next slice of this tick's packets into `sink`.
+    public func continueFanOut(into sink: DatagramSink) {
+        fanOut.drain(into: sink, limit: fanOut.slice)
+    }
+
+    /// The next slice of this tick's packets, as transmits (tests).
     public func continueFanOut() -> [Transmit] {
-        outgoing.removeAll(keepingCapacity: true)
-        fanOut.drain(into: &outgoing, limit: fanOut.slice)
-        return outgoing
+        collected.removeAll()
+        continueFanOut(into: collected)
+        return collected.transmits
     }
 }

@@ -28,6 +28,9 @@ public final class MixingRoom {
 
     public let id: String
     public private(set) var members: [String: Member] = [:]
+    /// The members' sessions in the order they joined: what a tick walks (an array is
+    /// cheaper to walk than the dictionary, and the fan-out order is stable).
+    private var roster: [ServerSession] = []
     private let sharedEncoder: OpusAudioEncoder
     private let encoderOptions: OpusEncoderOptions
     public private(set) var encodesLastTick = 0
@@ -48,7 +51,9 @@ public final class MixingRoom {
     private var frames: [String: [Int16]] = [:]
     private var packets: [String: [UInt8]] = [:]
     private var voices: [String] = []
-    var outgoing: [Transmit] = []
+    private var speakerSessions: [ServerSession] = []
+    /// What `tick(now:)` and `continueFanOut()` return, collected here.
+    let collected = DatagramList()
     private var mixTotal: [Int32] = []
     private var mixFrame: [Int16] = []
     /// The worst loss reported by last tick's listeners of the shared mix: its FEC
@@ -87,12 +92,19 @@ public final class MixingRoom {
         options.dtx = encoderOptions.dtx || session.offer.opus.useDtx
         let previous = members[session.participantId]
         members[session.participantId] = Member(session: session, encoderOptions: options)
+        if let previous, let slot = roster.firstIndex(where: { $0 === previous.session }) {
+            roster[slot] = session
+        } else {
+            roster.append(session)
+        }
         return previous?.session.close(reason: "replaced") ?? []
     }
 
     public func remove(_ participantId: String, reason: String = "left") -> [Transmit] {
         personalEncoders[participantId] = nil
-        return members.removeValue(forKey: participantId)?.session.close(reason: reason) ?? []
+        guard let removed = members.removeValue(forKey: participantId) else { return [] }
+        roster.removeAll { $0 === removed.session }
+        return removed.session.close(reason: reason)
     }
 
     public func setMuted(_ participantId: String, muted: Bool) {
@@ -154,21 +166,26 @@ public final class MixingRoom {
     /// one): the mixing thread lines the room's tick up with their arrivals.
     public private(set) var speakerWaits: [Double] = []
 
-    /// One 20 ms mixer tick: the packets of the first `fanOutSlice` listeners (and
-    /// any the last tick had not sent yet); `continueFanOut` gives the rest. The
-    /// returned array is reused by the next call.
+    /// One 20 ms mixer tick, as transmits (tests, sans-IO callers).
     public func tick(now: Double) -> [Transmit] {
-        outgoing.removeAll(keepingCapacity: true)
+        collected.removeAll()
+        tick(now: now, into: collected)
+        return collected.transmits
+    }
+
+    /// One 20 ms mixer tick: queues the packets of the first `fanOutSlice` listeners
+    /// (and any the last tick had not sent yet) into `sink`; `continueFanOut` gives the rest.
+    public func tick(now: Double, into sink: DatagramSink) {
         // Whatever the last tick left unsent goes first: each stream keeps its order.
-        fanOut.drain(into: &outgoing, limit: .max)
+        fanOut.drain(into: sink, limit: .max)
         tickCount += 1
         if tickCount % 50 == 0 { dropIdleEncoders() }
         loudness.removeAll(keepingCapacity: true)
-        for (id, member) in members {
-            member.session.beginTick()
+        for session in roster {
+            session.beginTick()
             // Only speech can be selected: a town hall's silent listeners stay out of the table.
-            if member.session.isConnected && !member.session.muted && member.session.loudness <= speakers.activeLevel {
-                loudness[id] = member.session.loudness
+            if session.isConnected && !session.muted && session.loudness <= speakers.activeLevel {
+                loudness[session.participantId] = session.loudness
             }
         }
         speakers.select(loudness: loudness)
@@ -181,61 +198,99 @@ public final class MixingRoom {
         decodesLastTick = 0
         speakerWaits.removeAll(keepingCapacity: true)
         sessionsWithEvents.removeAll(keepingCapacity: true)
-        for (id, member) in members {
-            let isSpeaker = selected.contains(id)
-            let decode = (isSpeaker && mixing) || member.session.decodesForLevel
-            if decode && member.session.isConnected { decodesLastTick += 1 }
-            let frame = member.session.nextAudioFrame(now: now, decode: decode)
-            if member.session.hasEvents { sessionsWithEvents.append(member.session) }
-            guard isSpeaker else { continue }
-            if let wait = member.session.lastPlayedWait { speakerWaits.append(wait) }
+        speakerSessions.removeAll(keepingCapacity: true)
+        // The speakers' frames first: they decide what everyone hears.
+        for id in selected {
+            guard let session = members[id]?.session else { continue }
+            speakerSessions.append(session)
+            let frame = nextFrame(of: session, decode: mixing || session.decodesForLevel, now: now)
+            if let wait = session.lastPlayedWait { speakerWaits.append(wait) }
             if let pcm = frame.pcm { frames[id] = pcm }
             if let opus = frame.opus { packets[id] = opus }
             if frame.pcm != nil || frame.opus != nil { voices.append(id) }
         }
+        var mix = TickMix()
+        encodesLastTick = 0
+        forwardsLastTick = 0
+        // Every listener who is not a speaker hears the same thing: worked out once.
+        var listenersFeed: Feed?
+        for session in roster {
+            let isSpeaker = speakerSessions.contains { $0 === session }
+            if !isSpeaker { _ = nextFrame(of: session, decode: session.decodesForLevel, now: now) }
+            guard session.isConnected else { continue }
+            let feed: Feed
+            if isSpeaker {
+                feed = self.feed(for: session.participantId, selected: selected, mixing: mixing, mix: &mix)
+            } else if let known = listenersFeed {
+                feed = known
+            } else {
+                feed = self.feed(for: session.participantId, selected: selected, mixing: mixing, mix: &mix)
+                listenersFeed = feed
+            }
+            switch feed {
+            case .conceal:
+                session.skipFrame()
+            case .send(let payload, let source):
+                if source == .forward { forwardsLastTick += 1 }
+                if source == .sharedMix { mix.sharedLoss = max(mix.sharedLoss, session.downlinkLoss.percent) }
+                if let payload { fanOut.add(session, payload) }
+            }
+        }
+        fanOut.drain(into: sink, limit: fanOut.slice)
+        if mix.shared != nil { sharedListenersLoss = mix.sharedLoss }
+    }
+
+    /// A member's next frame for this tick, noting its decode and its events.
+    private func nextFrame(of session: ServerSession, decode: Bool, now: Double) -> (pcm: [Int16]?, opus: [UInt8]?) {
+        if decode && session.isConnected { decodesLastTick += 1 }
+        let frame = session.nextAudioFrame(now: now, decode: decode)
+        if session.hasEvents { sessionsWithEvents.append(session) }
+        return frame
+    }
+
+    /// What one listener is sent this tick.
+    private enum Feed {
+        /// Nothing: the lone speaker's frame is missing and the listener's decoder conceals it.
+        case conceal
+        /// `payload` is nil when its encode failed (counted; the listener misses the frame).
+        case send(payload: [UInt8]?, source: FeedSource)
+    }
+
+    private enum FeedSource { case silence, forward, personalMix, sharedMix }
+
+    /// The tick's sum and shared encode, made on first need.
+    private struct TickMix {
         var summed = false
         var shared: [UInt8]?
         var sharedLoss: Int32 = 0
-        encodesLastTick = 0
-        forwardsLastTick = 0
-        for (id, member) in members where member.session.isConnected {
-            // How many voices this listener hears (all but its own).
-            let isVoice = voices.contains(id)
-            let heardCount = voices.count - (isVoice ? 1 : 0)
-            let payload: [UInt8]?
-            if heardCount == 0 {
-                if !mixing, let lone = selected.first, lone != id, packets[lone] == nil {
-                    // The lone speaker's frame is missing: send nothing and let the
-                    // listener's decoder conceal it rather than cut to silence.
-                    member.session.skipFrame()
-                    continue
-                }
-                payload = silencePacket
-            } else if heardCount == 1, let only = voices.first(where: { $0 != id }), let packet = packets[only] {
-                forwardsLastTick += 1
-                payload = packet
-            } else {
-                if !summed { MixMinus.sum(frames.values, into: &mixTotal) }
-                summed = true
-                if isVoice, let own = frames[id] {
-                    // A mixed speaker hears everyone but itself, from its own encoder.
-                    MixMinus.limit(mixTotal, minus: own, into: &mixFrame)
-                    payload = encodePersonal(mixFrame, for: id)
-                } else {
-                    // Everyone else shares one encode of the whole mix.
-                    sharedLoss = max(sharedLoss, member.session.downlinkLoss.percent)
-                    if shared == nil {
-                        MixMinus.limit(mixTotal, minus: nil, into: &mixFrame)
-                        sharedEncoder.setExpectedLoss(sharedListenersLoss)
-                        shared = encode(mixFrame, with: sharedEncoder)
-                    }
-                    payload = shared
-                }
-            }
-            if let payload { fanOut.add(member.session, payload) }
+    }
+
+    /// What `id` hears: silence, the one voice it hears as it arrived, its own
+    /// mix-minus (a mixed speaker), or the shared mix of everyone.
+    private func feed(for id: String, selected: [String], mixing: Bool, mix: inout TickMix) -> Feed {
+        // How many voices this listener hears (all but its own).
+        let isVoice = voices.contains(id)
+        let heardCount = voices.count - (isVoice ? 1 : 0)
+        if heardCount == 0 {
+            if !mixing, let lone = selected.first, lone != id, packets[lone] == nil { return .conceal }
+            return .send(payload: silencePacket, source: .silence)
         }
-        fanOut.drain(into: &outgoing, limit: fanOut.slice)
-        if shared != nil { sharedListenersLoss = sharedLoss }
-        return outgoing
+        if heardCount == 1, let only = voices.first(where: { $0 != id }), let packet = packets[only] {
+            return .send(payload: packet, source: .forward)
+        }
+        if !mix.summed { MixMinus.sum(frames.values, into: &mixTotal) }
+        mix.summed = true
+        if isVoice, let own = frames[id] {
+            // A mixed speaker hears everyone but itself, from its own encoder.
+            MixMinus.limit(mixTotal, minus: own, into: &mixFrame)
+            return .send(payload: encodePersonal(mixFrame, for: id), source: .personalMix)
+        }
+        // Everyone else shares one encode of the whole mix.
+        if mix.shared == nil {
+            MixMinus.limit(mixTotal, minus: nil, into: &mixFrame)
+            sharedEncoder.setExpectedLoss(sharedListenersLoss)
+            mix.shared = encode(mixFrame, with: sharedEncoder)
+        }
+        return .send(payload: mix.shared, source: .sharedMix)
     }
 }

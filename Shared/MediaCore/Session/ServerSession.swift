@@ -26,8 +26,6 @@ public final class ServerSession {
     public private(set) var validatedSources: [TransportAddress] = []
     public static let maxValidatedSources = 8
     private var events: [SessionEvent] = []
-    /// The last media datagram sent, its storage reused for the next.
-    private var outgoing: [UInt8] = []
     private var lastCounters = SessionCounters()
 
     /// - Parameter defersSrtpSetup: when the handshake finishes, leave the keys for
@@ -210,21 +208,23 @@ public final class ServerSession {
         sender.skipFrame()
     }
 
-    /// Wraps one encoded 20 ms frame of the mix for this participant. The datagram is
-    /// built in the SRTP context's buffer and copied into `outgoing`, reused every frame
-    /// (the driver has sent the previous one by then), so this allocates nothing.
-    public func packetize(opus: [UInt8]) -> Transmit? {
-        guard isConnected, !isEnded, let address = ice.selectedAddress else {
+    /// Wraps one encoded 20 ms frame of the mix for this participant, built and
+    /// sealed in the sink's own buffer (no allocation, no copy). False when nothing
+    /// was queued (not connected, or the SRTP layer refused).
+    @discardableResult
+    public func packetize(opus: [UInt8], into sink: DatagramSink) -> Bool {
+        guard isConnected, !isEnded, let address = ice.selectedAddress, let outbound = transport.outbound else {
             sender.skipFrame()
-            return nil
+            return false
         }
-        let sealed: Void? = transport.protectRtp(writing: { sender.write(opus: opus, into: $0) }) { protected in
-            outgoing.removeAll(keepingCapacity: true)
-            outgoing.append(contentsOf: protected)
+        var sealed = false
+        sink.queue(to: address, capacity: AudioSender.headerRoom + opus.count + SrtpContext.trailerRoom) { buffer in
+            guard let length = try? outbound.protectRtp(in: buffer, writing: { sender.write(opus: opus, into: $0) }) else { return 0 }
+            sealed = true
+            return length
         }
-        guard sealed != nil else { return nil }
-        transport.counters.packetsOut += 1
-        return Transmit(bytes: outgoing, to: address)
+        if sealed { transport.counters.packetsOut += 1 }
+        return sealed
     }
 
     /// Retransmissions, RTCP reports, and the connect and consent deadlines.

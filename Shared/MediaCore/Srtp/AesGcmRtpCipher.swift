@@ -19,9 +19,12 @@ final class AesGcmRtpCipher {
     private let direction: Direction
     private let context: OpaquePointer
     private let sessionSalt: [UInt8]
-    private var streams: [RtpPacketIndex] = []
-    private var iv = [UInt8](repeating: 0, count: 12)
-    private var tag = [UInt8](repeating: 0, count: AesGcmRtpCipher.tagLength)
+    // Fixed buffers rather than arrays: an array stored in a class pays a uniqueness
+    // and an exclusivity check on every element written, some 30 per packet here.
+    private let streams = UnsafeMutablePointer<RtpPacketIndex>.allocate(capacity: AesGcmRtpCipher.maximumStreams)
+    private var streamCount = 0
+    private let iv = UnsafeMutablePointer<UInt8>.allocate(capacity: 12)
+    private let tag = UnsafeMutablePointer<UInt8>.allocate(capacity: AesGcmRtpCipher.tagLength)
 
     init(masterKey: [UInt8], masterSalt: [UInt8], direction: Direction) throws {
         let sessionKey = try SrtpKeyDerivation.derive(.rtpEncryption, masterKey: masterKey, masterSalt: masterSalt, length: 16)
@@ -34,10 +37,15 @@ final class AesGcmRtpCipher {
         }
         self.direction = direction
         self.context = context
-        streams.reserveCapacity(Self.maximumStreams)
     }
 
-    deinit { EVP_CIPHER_CTX_free(context) }
+    deinit {
+        EVP_CIPHER_CTX_free(context)
+        streams.deinitialize(count: streamCount)
+        streams.deallocate()
+        iv.deallocate()
+        tag.deallocate()
+    }
 
     /// Encrypts the RTP packet of `length` bytes at the start of `buffer` in place and
     /// appends the tag; returns the SRTP length. `buffer` must have room for the tag.
@@ -53,10 +61,11 @@ final class AesGcmRtpCipher {
         // which GCM must never do under one key.
         if let known, index <= streams[known].highest { throw MediaError.srtpError(SrtpFailure.replayed) }
         try crypt(buffer, header: header, end: length, ssrc: ssrc, index: index)
-        guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, Int32(Self.tagLength), &tag) == 1 else {
+        guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, Int32(Self.tagLength), tag) == 1 else {
             throw MediaError.srtpError(SrtpFailure.cipherUnavailable)
         }
-        UnsafeMutableRawBufferPointer(rebasing: buffer[length..<length + Self.tagLength]).copyBytes(from: tag)
+        UnsafeMutableRawBufferPointer(rebasing: buffer[length..<length + Self.tagLength])
+            .copyMemory(from: UnsafeRawBufferPointer(start: tag, count: Self.tagLength))
         record(index, sequence: sequence, ssrc: ssrc, in: known)
         return length + Self.tagLength
     }
@@ -73,8 +82,9 @@ final class AesGcmRtpCipher {
         let known = try knownStream(ssrc)
         let index = known.map { streams[$0].estimate(sequence) } ?? UInt64(sequence)
         if let known, !streams[known].isFresh(index) { throw MediaError.srtpError(SrtpFailure.replayed) }
-        tag.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[plainLength..<length])) }
-        guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagLength), &tag) == 1 else {
+        UnsafeMutableRawBufferPointer(start: tag, count: Self.tagLength)
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[plainLength..<length]))
+        guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagLength), tag) == 1 else {
             throw MediaError.srtpError(SrtpFailure.cipherUnavailable)
         }
         try crypt(buffer, header: header, end: plainLength, ssrc: ssrc, index: index)
@@ -127,8 +137,8 @@ final class AesGcmRtpCipher {
 
     /// The slot of `ssrc`, nil for a new SSRC; throws when the table is full.
     private func knownStream(_ ssrc: UInt32) throws -> Int? {
-        for slot in streams.indices where streams[slot].ssrc == ssrc { return slot }
-        guard streams.count < Self.maximumStreams else { throw MediaError.srtpError(SrtpFailure.badParameter) }
+        for slot in 0..<streamCount where streams[slot].ssrc == ssrc { return slot }
+        guard streamCount < Self.maximumStreams else { throw MediaError.srtpError(SrtpFailure.badParameter) }
         return nil
     }
 
@@ -137,7 +147,8 @@ final class AesGcmRtpCipher {
         if let slot {
             streams[slot].accept(index)
         } else {
-            streams.append(RtpPacketIndex(ssrc: ssrc, firstSequence: sequence))
+            (streams + streamCount).initialize(to: RtpPacketIndex(ssrc: ssrc, firstSequence: sequence))
+            streamCount += 1
         }
     }
 }

@@ -20,7 +20,7 @@ public final class SrtpContext {
     static let minimumRtpLength = 12
     static let minimumRtcpLength = 8
     /// Room libsrtp may write after the packet: tag plus MKI (SRTP_MAX_TRAILER_LEN).
-    static let trailerRoom = 16 + 128 + 4
+    public static let trailerRoom = 16 + 128 + 4
 
     public let profile: SrtpProfile
     public let direction: Direction
@@ -80,7 +80,7 @@ public final class SrtpContext {
     }
 
     public func protectRtcp(_ packet: [UInt8]) throws -> [UInt8] {
-        try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, srtp_protect_rtcp) { Array($0) }
+        try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, { try libsrtp(srtp_protect_rtcp, $0, $1) }) { Array($0) }
     }
 
     public func unprotectRtcp(_ packet: [UInt8]) throws -> [UInt8] {
@@ -89,26 +89,36 @@ public final class SrtpContext {
 
     /// Decrypts an SRTCP packet; `body` sees the plain RTCP compound, valid only during the call.
     public func unprotectRtcp<R>(_ packet: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, srtp_unprotect_rtcp, body)
+        try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, { try libsrtp(srtp_unprotect_rtcp, $0, $1) }, body)
     }
 
     /// Decrypts an SRTP packet; `body` sees the plain RTP packet, valid only during the call.
     public func unprotectRtp<R>(_ packet: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         if let gcmRtp {
-            return try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength,
-                                 { try gcmRtp.unprotect(self.scratch, length: $0) }, body)
+            return try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength,
+                                 { try gcmRtp.unprotect($0, length: $1) }, body)
         }
-        return try transform(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength, srtp_unprotect, body)
+        return try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtpLength, { try libsrtp(srtp_unprotect, $0, $1) }, body)
     }
 
     /// `write` puts a plain RTP packet at the start of the buffer it is given (at most
     /// `maximumPacketLength` bytes) and returns its length; `body` sees the SRTP packet.
     public func protectRtp<R>(writing write: (UnsafeMutableRawBufferPointer) -> Int,
                               _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        if let gcmRtp {
-            return try transform(writing: write, minimum: Self.minimumRtpLength, { try gcmRtp.protect(self.scratch, length: $0) }, body)
-        }
-        return try transform(writing: write, minimum: Self.minimumRtpLength, srtp_protect, body)
+        try inScratch(writing: write, minimum: Self.minimumRtpLength, { try protectRtp($0, length: $1) }, body)
+    }
+
+    /// `write` puts a plain RTP packet at the start of `buffer`, which is protected
+    /// there, in place: the SRTP packet goes straight into a send buffer with no copy.
+    /// `buffer` needs `trailerRoom` bytes past the packet. Returns the SRTP length.
+    public func protectRtp(in buffer: UnsafeMutableRawBufferPointer, writing write: (UnsafeMutableRawBufferPointer) -> Int) throws -> Int {
+        try transform(in: buffer, writing: write, minimum: Self.minimumRtpLength, { try protectRtp($0, length: $1) })
+    }
+
+    /// Protects the RTP packet of `length` bytes at the start of `buffer` in place.
+    private func protectRtp(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws -> Int {
+        if let gcmRtp { return try gcmRtp.protect(buffer, length: length) }
+        return try libsrtp(srtp_protect, buffer, length)
     }
 
     /// Copies `packet` to the front of `buffer`; -1 when it does not fit.
@@ -118,33 +128,38 @@ public final class SrtpContext {
         return packet.count
     }
 
-    /// Runs a libsrtp in-place call on the scratch buffer (trailer room after the packet).
-    private func transform<R>(
-        writing write: (UnsafeMutableRawBufferPointer) -> Int, minimum: Int,
-        _ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
-        _ body: (UnsafeRawBufferPointer) throws -> R
-    ) throws -> R {
-        try transform(writing: write, minimum: minimum, { written in
-            var length = Int32(written)
-            let status = call(session, scratch.baseAddress, &length)
-            guard status == srtp_err_status_ok, length >= 0 else { throw MediaError.srtpError(Int32(status.rawValue)) }
-            return Int(length)
-        }, body)
+    /// Runs a libsrtp in-place call on the packet of `written` bytes in `buffer`; returns the new length.
+    private func libsrtp(_ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
+                         _ buffer: UnsafeMutableRawBufferPointer, _ written: Int) throws -> Int {
+        var length = Int32(written)
+        let status = call(session, buffer.baseAddress, &length)
+        guard status == srtp_err_status_ok, length >= 0 else { throw MediaError.srtpError(Int32(status.rawValue)) }
+        return Int(length)
     }
 
-    /// Writes a packet into the scratch buffer, transforms it in place (`call` gets its
-    /// length and returns the new one) and shows `body` the result.
-    private func transform<R>(
+    /// Transforms a packet in the scratch buffer and shows `body` the result.
+    private func inScratch<R>(
         writing write: (UnsafeMutableRawBufferPointer) -> Int, minimum: Int,
-        _ call: (Int) throws -> Int,
+        _ call: (UnsafeMutableRawBufferPointer, Int) throws -> Int,
         _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
-        let written = write(UnsafeMutableRawBufferPointer(rebasing: scratch[0..<Self.maximumPacketLength]))
-        guard written >= minimum, written <= Self.maximumPacketLength else {
-            throw MediaError.srtpError(SrtpFailure.badParameter)
-        }
-        let length = try call(written)
-        guard length <= scratch.count else { throw MediaError.srtpError(SrtpFailure.badParameter) }
+        let length = try transform(in: scratch, writing: write, minimum: minimum, call)
         return try body(UnsafeRawBufferPointer(rebasing: scratch[0..<length]))
+    }
+
+    /// Writes a packet at the start of `buffer` (leaving `trailerRoom` after it) and
+    /// transforms it in place: `call` gets the buffer and the packet's length and
+    /// returns the new length.
+    private func transform(
+        in buffer: UnsafeMutableRawBufferPointer, writing write: (UnsafeMutableRawBufferPointer) -> Int, minimum: Int,
+        _ call: (UnsafeMutableRawBufferPointer, Int) throws -> Int
+    ) throws -> Int {
+        let limit = min(buffer.count - Self.trailerRoom, Self.maximumPacketLength)
+        guard limit >= minimum else { throw MediaError.srtpError(SrtpFailure.badParameter) }
+        let written = write(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<limit]))
+        guard written >= minimum, written <= limit else { throw MediaError.srtpError(SrtpFailure.badParameter) }
+        let length = try call(buffer, written)
+        guard length >= 0, length <= buffer.count else { throw MediaError.srtpError(SrtpFailure.badParameter) }
+        return length
     }
 }
