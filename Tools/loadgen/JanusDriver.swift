@@ -32,7 +32,7 @@ struct JanusDriver: ParticipantDriver {
         let loop = participant.loop
         do {
             let room = try await loop.submit { Int(runner.roomIds[participant.room]) ?? 0 }.get()
-            let local = try await loop.flatSubmit { participant.bind() }.get()
+            let local = try await loop.submit { try participant.bind() }.get()
             let peer = ClientPeer(certificate: runner.certificate, localCandidate: local)
             let janus = try await JanusSession.open(http: runner.http, base: base, plugin: Self.plugin)
             try await loop.submit {
@@ -42,7 +42,7 @@ struct JanusDriver: ParticipantDriver {
             _ = try await janus.message(["request": "join", "room": room, "display": "lg-\(participant.index)"],
                                         jsep: ["type": "offer", "sdp": peer.offerSdp])
             let answer = try await awaitAnswer(janus, handle: janus.handle, deadline: Clock.now() + runner.options.joinTimeout)
-            try await loop.flatSubmit {
+            try await loop.submit {
                 participant.connect(answerSdp: answer, now: Clock.now()) { p, packet, arrival in
                     runner.onPacket(p, packet, arrival)
                 }

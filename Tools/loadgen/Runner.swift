@@ -12,6 +12,8 @@ final class Runner: @unchecked Sendable {
     let mediaGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let controlGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let loop: EventLoop
+    /// Reads every participant's socket on its own thread; `tick` takes what it read.
+    let poller: ListenerPoller
     let http: HttpClient
     let assets: AudioAssets
     let certificate: DtlsCertificate
@@ -31,10 +33,13 @@ final class Runner: @unchecked Sendable {
     var startTime = 0.0
     var tickCount = 0
     var measuringPerRoom = 0
+    /// Set when the run is over: the send clock stops and no participant holds a socket.
+    var mediaStopped = false
 
     init(options: LoadGen) throws {
         self.options = options
         loop = mediaGroup.next()
+        poller = try ListenerPoller()
         http = HttpClient(group: controlGroup)
         assets = try AudioAssets()
         certificate = DtlsCertificate.shared
@@ -47,6 +52,28 @@ final class Runner: @unchecked Sendable {
     var total: Int { options.rooms * options.participantsPerRoom }
 
     func run() async throws -> Summary {
+        try poller.start()
+        do {
+            let summary = try await measure()
+            await stopMedia()
+            return summary
+        } catch {
+            await stopMedia()
+            throw error
+        }
+    }
+
+    /// Stops the send clock, then the receive thread, which closes every socket.
+    func stopMedia() async {
+        _ = try? await loop.submit {
+            self.mediaStopped = true
+            for p in self.participants { p.closeSocket() }
+            self.poller.stopAccepting()
+        }.get()
+        poller.stop()
+    }
+
+    func measure() async throws -> Summary {
         let baseline = options.mediadPid.flatMap(ProcessSample.read)
         roomIds = try await signaling.createRooms(http: http, options: options)
         let perRoom = options.participantsPerRoom
@@ -59,7 +86,7 @@ final class Runner: @unchecked Sendable {
                 let inRoom = index / self.options.rooms
                 self.participants.append(SyntheticParticipant(
                     index: index, room: index % self.options.rooms, indexInRoom: inRoom,
-                    measuring: inRoom >= perRoom - measuring, loop: self.loop,
+                    measuring: inRoom >= perRoom - measuring, loop: self.loop, receiver: self.poller,
                     bindHost: self.options.bindAddress, candidateHost: self.options.candidateAddress))
                 let added = self.participants[self.participants.count - 1]
                 added.verifiesMedia = added.measuring || added.index % max(1, self.options.verifyEvery) == 0
@@ -102,6 +129,7 @@ final class Runner: @unchecked Sendable {
         // back the delay a lagging send clock had built up.
         if options.realtimeClock {
             print("loadgen: send clock \(try await SendClockPriority.raise(loop).get()) from the 2 s settling time on")
+            SendClockPriority.raise(poller)
         }
         try await Task.sleep(nanoseconds: 2_000_000_000)
 
@@ -215,6 +243,7 @@ final class Runner: @unchecked Sendable {
     }
 
     func openWindow() {
+        deliver(poller.takeReceived())
         for p in participants { p.stats.resetCounts() }
         gapHistogram = Array(repeating: 0, count: gapHistogram.count)
         lagHistogram = Array(repeating: 0, count: lagHistogram.count)
@@ -224,6 +253,7 @@ final class Runner: @unchecked Sendable {
     }
 
     func closeWindow() -> WindowFigures {
+        deliver(poller.takeReceived())
         windowOpen = false
         var figures = WindowFigures()
         for p in participants where p.state == .connected {
@@ -257,6 +287,7 @@ final class Runner: @unchecked Sendable {
 
     /// Every 5 ms: a quarter of the participants send their next 20 ms frame.
     func tick(deadline: NIODeadline) {
+        guard !mediaStopped else { return }
         let nowDeadline = NIODeadline.now()
         let lagMs = Int((nowDeadline.uptimeNanoseconds &- deadline.uptimeNanoseconds) / 1_000_000)
         if windowOpen { lagHistogram[min(lagHistogram.count - 1, max(0, lagMs))] += 1 }
@@ -264,8 +295,12 @@ final class Runner: @unchecked Sendable {
         tickCount += 1
         let now = Clock.now()
         let elapsed = now - startTime
+        // Options are read once per tick: each read of an ArgumentParser property goes
+        // through a generic getter, which at thousands of participants per tick added up.
         let rooms = Double(max(1, options.rooms))
         let perRoom = options.participantsPerRoom
+        let switchSeconds = options.switchSeconds, talkers = options.talkers
+        let markerInterval = options.markerInterval, sendsDtx = options.silence == .dtx
         var index = phase
         while index < participants.count {
             let p = participants[index]
@@ -278,22 +313,22 @@ final class Runner: @unchecked Sendable {
             // Talkers rotate over the non-measuring participants of the room. Rooms are
             // independent meetings: their switches are spread over the switch interval
             // rather than all landing on one tick.
-            let period = Int(elapsed / options.switchSeconds + Double(p.room) / rooms)
+            let period = Int(elapsed / switchSeconds + Double(p.room) / rooms)
             let candidates = max(1, perRoom - measuringPerRoom)
-            let slot = ((p.indexInRoom - period * options.talkers) % candidates + candidates) % candidates
-            let talking = !p.measuring && slot < options.talkers
+            let slot = ((p.indexInRoom - period * talkers) % candidates + candidates) % candidates
+            let talking = !p.measuring && slot < talkers
             var frame: [UInt8]
             var level: UInt8
-            if pendingMarkerTail.remove(p.index) != nil {
+            if !pendingMarkerTail.isEmpty && pendingMarkerTail.remove(p.index) != nil {
                 frame = assets.marker[1]; level = 10
             } else if talking && slot == 0 && measuringPerRoom > 0 && now >= nextMarkerAt[p.room] {
                 frame = assets.marker[0]; level = 5
-                nextMarkerAt[p.room] = now + options.markerInterval
+                nextMarkerAt[p.room] = now + markerInterval
                 pendingMarkerTail.insert(p.index)
             } else if talking {
                 frame = assets.speech[p.speechPosition % assets.speech.count]; level = 30
                 p.speechPosition += 1
-            } else if options.silence == .dtx && p.framesSinceSilence < Self.dtxInterval {
+            } else if sendsDtx && p.framesSinceSilence < Self.dtxInterval {
                 // Opus DTX as browsers do it when asked (usedtx=1): one silence frame every 400 ms.
                 p.framesSinceSilence += 1
                 peer.skipFrame()
@@ -303,13 +338,14 @@ final class Runner: @unchecked Sendable {
                 p.framesSinceSilence = 1
             }
             if level != 127 { p.framesSinceSilence = Int.max }  // after speech, DTX starts with a silence frame
-            if let datagram = peer.send(opus: frame, level: level) {
-                p.transmit([datagram])
+            if let datagram = peer.send(opus: frame, level: level), p.transmit(datagram) {
                 p.sent += 1
                 if windowOpen { sentInWindow += 1 }
                 if level == 5 { roomMarkers[p.room].append(Clock.now()) }
             }
         }
+        // After the sends, so that they leave on time.
+        deliver(poller.takeReceived())
         var next = deadline + .milliseconds(5)
         if next < nowDeadline - .milliseconds(100) {
             // Fell far behind (the joins can starve the clock): skip ahead, but keep every
@@ -323,6 +359,13 @@ final class Runner: @unchecked Sendable {
         scheduleTick(at: next)
     }
 
+    /// Datagrams the receive thread read, each to its participant (on `loop`).
+    func deliver(_ batch: [ReceivedDatagram]) {
+        for datagram in batch where datagram.participant < participants.count {
+            participants[datagram.participant].received(datagram.bytes, from: datagram.source, now: datagram.arrival)
+        }
+    }
+
     /// Every received RTP packet (on `loop`).
     func onPacket(_ p: SyntheticParticipant, _ packet: RtpPacket, _ arrival: Double) {
         p.stats.record(sequence: packet.sequenceNumber, arrival: arrival, histogram: &gapHistogram)
@@ -330,7 +373,8 @@ final class Runner: @unchecked Sendable {
         let markers = roomMarkers[p.room]
         guard let lastIndex = markers.indices.last, lastIndex > p.lastDetectedMarker else { return }
         let sentAt = markers[lastIndex]
-        guard arrival - sentAt < 1.0,
+        // Read before the marker left (the loop takes reads on its next tick): not its mix.
+        guard arrival > sentAt, arrival - sentAt < 1.0,
               let onset = pcm.firstIndex(where: { abs(Int32($0)) >= Int32(AudioAssets.markerThreshold) }) else { return }
         p.lastDetectedMarker = lastIndex
         let latency = (arrival + Double(onset) / AudioAssets.sampleRate)

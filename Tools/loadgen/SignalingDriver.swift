@@ -58,7 +58,7 @@ struct SignalingDriver: ParticipantDriver {
                         try await outbound.write(.text(offer))
                     case "answer":
                         let sdp = object["sdp"] as? String ?? ""
-                        try await loop.flatSubmit {
+                        try await loop.submit {
                             participant.connect(answerSdp: sdp, now: Clock.now()) { p, packet, arrival in
                                 runner.onPacket(p, packet, arrival)
                             }
@@ -87,12 +87,31 @@ struct SignalingDriver: ParticipantDriver {
     static let handledTypes: Set<String> = ["joined", "answer", "error", "kicked", "room-closed"]
 
     /// The top-level `"type":"…"` value, found without parsing the message (signald's
-    /// encoder writes no spaces; nested objects carry no `type`).
+    /// encoder writes no spaces; nested objects carry no `type`). A plain byte scan: the
+    /// generic `firstRange(of:)` can be left unspecialized, and then its metadata look-ups
+    /// on every one of a town hall's N² presence messages starved the joins.
     static func messageType(_ text: String) -> String? {
-        let utf8 = text.utf8
-        guard let key = utf8.firstRange(of: #""type":""#.utf8),
-              let end = utf8[key.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        return String(text[key.upperBound..<end])
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let start = end(of: typeKey, in: bytes),
+                  let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+    }
+
+    static let typeKey = Array(#""type":""#.utf8)
+
+    /// The index just past the first occurrence of `key` in `bytes`.
+    static func end(of key: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = key.first, bytes.count >= key.count else { return nil }
+        var index = 0
+        while index <= bytes.count - key.count {
+            if bytes[index] == first && (1..<key.count).allSatisfy({ bytes[index + $0] == key[$0] }) {
+                return index + key.count
+            }
+            index += 1
+        }
+        return nil
     }
 
     static func object(_ bytes: [UInt8]) -> [String: Any]? {

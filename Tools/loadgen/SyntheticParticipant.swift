@@ -1,9 +1,8 @@
 import MediaCore
 import NIOCore
-import NIOPosix
 
 /// One synthetic participant. Everything mutable is confined to the media
-/// event loop (`loop`), which also owns its UDP socket.
+/// event loop (`loop`), which sends on its UDP socket; `receiver` reads it.
 final class SyntheticParticipant: @unchecked Sendable {
     enum State { case pending, joining, offered, connecting, connected, failed }
 
@@ -14,6 +13,7 @@ final class SyntheticParticipant: @unchecked Sendable {
     /// Decrypts and authenticates what it receives (else counts packets from the clear RTP header).
     var verifiesMedia = true
     let loop: EventLoop
+    let receiver: ListenerPoller
     let bindHost: String
     /// Advertised in the offer instead of `bindHost` (e.g. when that is 0.0.0.0).
     let candidateHost: String?
@@ -22,8 +22,9 @@ final class SyntheticParticipant: @unchecked Sendable {
     var failure: String?
     var participantId = ""
     var peer: ClientPeer?
-    var channel: Channel?
-    var serverSocket: SocketAddress?
+    var socket: UdpSocket?
+    /// `serverTransport` as the system calls take it.
+    var serverName: SocketName?
     var serverTransport: TransportAddress?
     var startedAt = 0.0
     var connectedAt: Double?
@@ -37,7 +38,7 @@ final class SyntheticParticipant: @unchecked Sendable {
     var lastDetectedMarker = -1
 
     init(index: Int, room: Int, indexInRoom: Int, measuring: Bool, loop: EventLoop,
-         bindHost: String = "127.0.0.1", candidateHost: String? = nil) {
+         receiver: ListenerPoller, bindHost: String = "127.0.0.1", candidateHost: String? = nil) {
         self.bindHost = bindHost
         self.candidateHost = candidateHost
         self.index = index
@@ -45,6 +46,7 @@ final class SyntheticParticipant: @unchecked Sendable {
         self.indexInRoom = indexInRoom
         self.measuring = measuring
         self.loop = loop
+        self.receiver = receiver
         speechPosition = index * 37
     }
 
@@ -52,9 +54,9 @@ final class SyntheticParticipant: @unchecked Sendable {
 
     /// Binds the UDP socket, applies the answer and sends the first ICE check.
     /// Runs on `loop`.
-    func connect(answerSdp: String, now: Double, onPacket: @escaping (SyntheticParticipant, RtpPacket, Double) -> Void) -> EventLoopFuture<Void> {
+    func connect(answerSdp: String, now: Double, onPacket: @escaping (SyntheticParticipant, RtpPacket, Double) -> Void) {
         loop.assertInEventLoop()
-        guard let peer else { return loop.makeSucceededFuture(()) }
+        guard let peer else { return }
         do {
             try peer.apply(answerSdp: answerSdp)
             let answer = try AudioOffer(parsing: answerSdp)
@@ -62,66 +64,75 @@ final class SyntheticParticipant: @unchecked Sendable {
                 throw HttpClient.Failure(description: "answer without a UDP candidate")
             }
             serverTransport = candidate
-            serverSocket = try SocketAddress(ipAddress: candidate.ipString, port: Int(candidate.port))
+            serverName = SocketName(candidate)
         } catch {
             fail("answer: \(error)")
-            return loop.makeSucceededFuture(())
+            return
         }
         peer.buffersAudio = false
         peer.decryptsMedia = verifiesMedia
         peer.onRtp = { [unowned self] packet, arrival in onPacket(self, packet, arrival) }
         if measuring { decoder = try? OpusAudioDecoder(channels: 1) }
         state = .connecting
-        let bound = channel == nil ? bind().map { _ in } : loop.makeSucceededFuture(())
-        return bound.map { self.transmit(peer.start(now: now)) }
-            .recover { error in self.fail("udp bind: \(error)") }
+        do {
+            if socket == nil { _ = try bind() }
+        } catch {
+            fail("udp bind: \(error)")
+            return
+        }
+        transmit(peer.start(now: now))
     }
 
-    /// Binds the UDP socket; returns the address to offer as our host candidate
-    /// (a full-ICE answerer needs it before answering). Runs on `loop`.
-    func bind() -> EventLoopFuture<TransportAddress?> {
-        DatagramBootstrap(group: loop)
-            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Inbound(participant: self))
-                }
-            }
-            .bind(host: bindHost, port: 0)
-            .map { channel in
-                self.channel = channel
-                guard let port = channel.localAddress?.port, let ip = self.candidateHost ?? channel.localAddress?.ipAddress
-                else { return nil }
-                return TransportAddress(ip: ip, port: UInt16(truncatingIfNeeded: port))
-            }
+    /// Binds the UDP socket and has `receiver` read it; returns the address to offer as
+    /// our host candidate (a full-ICE answerer needs it before answering). Runs on `loop`.
+    func bind() throws -> TransportAddress {
+        loop.assertInEventLoop()
+        let bound = try UdpSocket.bind(host: bindHost)
+        try receiver.add(bound, participant: index)
+        socket = bound
+        guard let candidateHost else { return bound.localAddress }
+        guard let advertised = TransportAddress(ip: candidateHost, port: bound.localAddress.port) else {
+            throw HttpClient.Failure(description: "candidate address \(candidateHost) is not an IP address")
+        }
+        return advertised
     }
 
     func fail(_ reason: String) {
         guard state != .failed else { return }
         state = .failed
         failure = reason
-        channel?.close(promise: nil)
+        closeSocket()
     }
 
-    func transmit(_ datagrams: [Transmit]) {
-        guard let channel, let serverSocket, !datagrams.isEmpty else { return }
-        for datagram in datagrams {
-            var buffer = channel.allocator.buffer(capacity: datagram.bytes.count)
-            buffer.writeBytes(datagram.bytes)
-            // Replies to a check go to its source, which is not always the server's candidate.
-            let target = datagram.to == serverTransport ? serverSocket
-                : (try? SocketAddress(ipAddress: datagram.to.ipString, port: Int(datagram.to.port))) ?? serverSocket
-            channel.write(AddressedEnvelope(remoteAddress: target, data: buffer), promise: nil)
-        }
-        channel.flush()
+    /// Gives the socket back to `receiver`, which closes it once no read of it is in flight.
+    func closeSocket() {
+        guard let socket else { return }
+        self.socket = nil
+        receiver.close(socket)
     }
 
-    func received(_ bytes: [UInt8], from remote: SocketAddress, now: Double) {
+    /// Sends what the peer produced; returns how many datagrams the kernel took.
+    @discardableResult
+    func transmit(_ datagrams: [Transmit]) -> Int {
+        var sent = 0
+        for datagram in datagrams where transmit(datagram) { sent += 1 }
+        return sent
+    }
+
+    /// Sends one datagram; false when there is no socket or the kernel refused it (e.g.
+    /// a full send buffer): it is dropped, as the network would.
+    func transmit(_ datagram: Transmit) -> Bool {
+        guard let socket, let serverName, let serverTransport else { return false }
+        // Replies to a check go to its source, which is not always the server's candidate.
+        return socket.send(datagram.bytes, to: datagram.to == serverTransport ? serverName : SocketName(datagram.to))
+    }
+
+    /// One datagram the receive thread read from this participant's socket (on `loop`).
+    func received(_ bytes: [UInt8], from source: TransportAddress, now: Double) {
         guard let peer, let serverTransport, state == .connecting || state == .connected else { return }
-        // Only STUN needs the real source (a check is answered with it); media skips the conversion.
+        // Only STUN needs the real source (a check is answered to it); media is the server's.
         let isStun = (bytes.first ?? 0xFF) < 4
-        let source = isStun ? remote.ipAddress.flatMap { TransportAddress(ip: $0, port: UInt16(truncatingIfNeeded: remote.port ?? 0)) } : nil
-        let replies = peer.receive(bytes, from: source ?? serverTransport, now: now)
+        let replies = peer.receive(bytes, from: isStun ? source : serverTransport, now: now)
         transmit(replies)
         if state == .connecting {
             if peer.isConnected {
@@ -131,19 +142,5 @@ final class SyntheticParticipant: @unchecked Sendable {
                 fail("\(failure)")
             }
         }
-    }
-
-    private final class Inbound: ChannelInboundHandler {
-        typealias InboundIn = AddressedEnvelope<ByteBuffer>
-        unowned let participant: SyntheticParticipant
-
-        init(participant: SyntheticParticipant) { self.participant = participant }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            let envelope = unwrapInboundIn(data)
-            participant.received(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, now: Clock.now())
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: Error) {}
     }
 }
