@@ -1,7 +1,8 @@
 /// One SSRC's SRTP packet index: the rollover counter guessed as in RFC 3711
 /// §3.3.1 and, for a receiver, a 128-packet replay window (§3.3.2). A sender
 /// only ever moves forward, so no (SSRC, index) pair, i.e. no GCM nonce, is
-/// used twice under one key.
+/// used twice under one key. SRTCP, whose packets carry their index, uses the
+/// same replay window (`init(ssrc:firstIndex:)`, `isFresh`, `accept`).
 struct RtpPacketIndex {
     static let windowSize: UInt64 = 128
     let ssrc: UInt32
@@ -14,6 +15,12 @@ struct RtpPacketIndex {
     init(ssrc: UInt32, firstSequence: UInt16) {
         self.ssrc = ssrc
         highest = UInt64(firstSequence)
+    }
+
+    /// Starts a window at an explicit index (an SRTCP index).
+    init(ssrc: UInt32, firstIndex: UInt64) {
+        self.ssrc = ssrc
+        highest = firstIndex
     }
 
     /// The index a packet with this sequence number most likely has.

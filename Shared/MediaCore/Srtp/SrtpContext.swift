@@ -6,13 +6,15 @@ import CSRTP
 /// the peer sends (with libsrtp's replay window). The SSRC is not known in
 /// advance, so the policy matches any SSRC in its direction.
 ///
-/// Under AEAD_AES_128_GCM, RTP goes through `AesGcmRtpCipher` (OpenSSL) rather
-/// than libsrtp's NSS code, which is several times slower per packet; libsrtp
-/// still does SRTCP and the AES-CM profile.
+/// Under AEAD_AES_128_GCM, RTP and RTCP go through `AesGcmRtpCipher` and
+/// `AesGcmRtcpCipher` (OpenSSL) rather than libsrtp's NSS code, which is several
+/// times slower per packet and slower still with many live contexts; such a
+/// context creates no libsrtp session at all (`srtp_create` on NSS costs ~1 ms).
+/// libsrtp does the AES-CM profile.
 public final class SrtpContext {
     public enum Direction: Sendable { case inbound, outbound }
-    /// Who transforms RTP packets: `fastest` is OpenSSL for GCM, libsrtp otherwise;
-    /// `libsrtp` is for tests and benchmarks that compare the two.
+    /// Who transforms RTP and RTCP packets: `fastest` is OpenSSL for GCM, libsrtp
+    /// otherwise; `libsrtp` is for tests and benchmarks that compare the two.
     public enum RtpEngine: Sendable { case fastest, libsrtp }
 
     /// Largest packet accepted; far above any Opus-over-RTP packet.
@@ -24,8 +26,10 @@ public final class SrtpContext {
 
     public let profile: SrtpProfile
     public let direction: Direction
-    private let session: srtp_t
+    /// nil when OpenSSL does both RTP and RTCP.
+    private let session: srtp_t?
     private let gcmRtp: AesGcmRtpCipher?
+    private let gcmRtcp: AesGcmRtcpCipher?
     /// libsrtp works in place: every packet is transformed in this one buffer, so the
     /// steady state allocates nothing (a context is only used from one thread).
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: maximumPacketLength + trailerRoom, alignment: 16)
@@ -36,6 +40,21 @@ public final class SrtpContext {
         guard key.count == profile.keyLength, salt.count == profile.saltLength else {
             throw MediaError.srtpError(SrtpFailure.badParameter)
         }
+        self.profile = profile
+        self.direction = direction
+        if profile == .aeadAes128Gcm && rtpEngine == .fastest {
+            let cipherDirection: AesGcmContext.Direction = direction == .outbound ? .encrypt : .decrypt
+            gcmRtp = try AesGcmRtpCipher(masterKey: key, masterSalt: salt, direction: cipherDirection)
+            gcmRtcp = try AesGcmRtcpCipher(masterKey: key, masterSalt: salt, direction: cipherDirection)
+            session = nil
+        } else {
+            gcmRtp = nil
+            gcmRtcp = nil
+            session = try Self.createSession(profile: profile, key: key, salt: salt, direction: direction)
+        }
+    }
+
+    private static func createSession(profile: SrtpProfile, key: [UInt8], salt: [UInt8], direction: Direction) throws -> srtp_t {
         var policy = srtp_policy_t()
         switch profile {
         case .aes128CmSha1_80:
@@ -58,16 +77,11 @@ public final class SrtpContext {
         guard status == srtp_err_status_ok, let session = created else {
             throw MediaError.srtpError(Int32(status.rawValue))
         }
-        self.profile = profile
-        self.direction = direction
-        self.session = session
-        gcmRtp = profile == .aeadAes128Gcm && rtpEngine == .fastest
-            ? try AesGcmRtpCipher(masterKey: key, masterSalt: salt, direction: direction == .outbound ? .encrypt : .decrypt)
-            : nil
+        return session
     }
 
     deinit {
-        srtp_dealloc(session)
+        if let session { srtp_dealloc(session) }
         scratch.deallocate()
     }
 
@@ -80,7 +94,10 @@ public final class SrtpContext {
     }
 
     public func protectRtcp(_ packet: [UInt8]) throws -> [UInt8] {
-        try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, { try libsrtp(srtp_protect_rtcp, $0, $1) }) { Array($0) }
+        try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, { buffer, length in
+            if let gcmRtcp { return try gcmRtcp.protect(buffer, length: length) }
+            return try libsrtp(srtp_protect_rtcp, buffer, length)
+        }) { Array($0) }
     }
 
     public func unprotectRtcp(_ packet: [UInt8]) throws -> [UInt8] {
@@ -89,7 +106,10 @@ public final class SrtpContext {
 
     /// Decrypts an SRTCP packet; `body` sees the plain RTCP compound, valid only during the call.
     public func unprotectRtcp<R>(_ packet: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, { try libsrtp(srtp_unprotect_rtcp, $0, $1) }, body)
+        try inScratch(writing: { Self.copy(packet, into: $0) }, minimum: Self.minimumRtcpLength, { buffer, length in
+            if let gcmRtcp { return try gcmRtcp.unprotect(buffer, length: length) }
+            return try libsrtp(srtp_unprotect_rtcp, buffer, length)
+        }, body)
     }
 
     /// Decrypts an SRTP packet; `body` sees the plain RTP packet, valid only during the call.
@@ -131,6 +151,7 @@ public final class SrtpContext {
     /// Runs a libsrtp in-place call on the packet of `written` bytes in `buffer`; returns the new length.
     private func libsrtp(_ call: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t,
                          _ buffer: UnsafeMutableRawBufferPointer, _ written: Int) throws -> Int {
+        guard let session else { throw MediaError.srtpError(SrtpFailure.badParameter) }
         var length = Int32(written)
         let status = call(session, buffer.baseAddress, &length)
         guard status == srtp_err_status_ok, length >= 0 else { throw MediaError.srtpError(Int32(status.rawValue)) }

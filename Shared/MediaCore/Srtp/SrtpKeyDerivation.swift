@@ -8,6 +8,8 @@ enum SrtpKeyDerivation {
     enum Label: UInt8 {
         case rtpEncryption = 0x00
         case rtpSalt = 0x02
+        case rtcpEncryption = 0x03
+        case rtcpSalt = 0x05
     }
 
     /// `length` bytes (at most one AES block) of the keystream for `label`.
