@@ -23,7 +23,10 @@ def run_loadgen(command, out, timeout=120):
         return json.load(f), result.stdout
 
 
-def test_loadgen_meeting_against_parley(cluster_factory):
+@pytest.mark.parametrize("sockets", [[], ["--one-port"]], ids=["socket-per-participant", "one-port"])
+def test_loadgen_meeting_against_parley(cluster_factory, sockets):
+    """With --one-port every participant is a loopback address of its own on one shared
+    generator socket: mediad must see eight distinct peers and each must hear its mix."""
     cluster = cluster_factory()
     cluster.start()
     out = os.path.join(cluster.dir, "loadgen.json")
@@ -31,7 +34,7 @@ def test_loadgen_meeting_against_parley(cluster_factory):
         os.path.join(BIN, "loadgen"), "--roomd", cluster.roomd_url, "--admin-key", cluster.admin_key,
         "--rooms", "2", "--participants-per-room", "4", "--talkers", "2", "--ramp", "20",
         "--duration", "4", "--listeners-measuring", "1", "--switch-seconds", "2", "--realtime-clock",
-        "--mediad-metrics", f"http://127.0.0.1:{cluster.mediad_http_ports[0]}/metrics", "--json", out], out)
+        "--mediad-metrics", f"http://127.0.0.1:{cluster.mediad_http_ports[0]}/metrics", "--json", out] + sockets, out)
     print(text)
     if os.geteuid() == 0:
         assert "send clock SCHED_FIFO" in text, "as root the generator's send clock runs real-time"

@@ -25,6 +25,13 @@ from cluster import Cluster, run_loadgen  # noqa: E402
 import janus  # noqa: E402
 
 MEDIAD_CORE, GEN_CORE = "1", "0"
+# Parley's own runs: every synthetic participant on one generator socket, each with its
+# own loopback address (loadgen --one-port). On loopback the receive side of each datagram
+# (socket lookup, enqueue, waking the reader) runs in the server's sendmmsg; with a socket
+# per participant that was ~30 % of mediad's core in a town hall, work real listeners do
+# on their own machines. Janus runs in a network namespace with one generator address, so
+# each Janus step is paired with a Parley run in that same socket-per-participant mode.
+ONE_PORT = ["--one-port"]
 
 
 def raise_socket_buffers():
@@ -126,7 +133,8 @@ VERSUS_HEADER = ("| N | Parley µs/participant/frame | Janus µs/participant/fra
 
 
 def versus(title, pairs, best_parley, best_janus, what, out):
-    out.append(f"### {title} — Parley vs Janus AudioBridge (each on one core, same load generator)\n")
+    out.append(f"### {title} — Parley vs Janus AudioBridge (each on one core, same load generator, "
+               "a generator socket per participant for both)\n")
     out.append(VERSUS_HEADER)
     out.extend(versus_row(n, p, j) for n, (p, j) in pairs.items())
     out.append(f"\n**Largest passing {what}: Parley {best_parley}, Janus {best_janus}** "
@@ -147,6 +155,17 @@ def janus_step(bin_dir, args, label, window, state):
     return s
 
 
+def janus_pair(bin_dir, args, label, window, state):
+    """Janus at this step and Parley with the same generator sockets (one per participant);
+    None when Janus is no longer run."""
+    if not state["on"]:
+        return None
+    j = janus_step(bin_dir, args, label, window, state)
+    p = one_run(bin_dir, args, label + "-sockets", window)
+    print("    parley, a socket per participant:", versus_row("", p, None), flush=True)
+    return p, j
+
+
 def meeting(bin_dir, steps, window, out, with_janus=False):
     out.append("### (a) meeting — rooms of 10, 2 talking (mediad on one core)\n")
     out.append(HEADER)
@@ -158,13 +177,15 @@ def meeting(bin_dir, steps, window, out, with_janus=False):
         # room and 10 s, where one listener and a marker a second gave 10.
         args = ["--rooms", n // 10, "--participants-per-room", 10, "--talkers", 2,
                 "--ramp", 100, "--listeners-measuring", 2, "--marker-interval", 0.25]
-        s = one_run(bin_dir, args, f"meeting-{n}", window)
+        s = one_run(bin_dir, args + ONE_PORT, f"meeting-{n}", window)
         results[n] = s
         out.append(row(s, n))
         print("   ", out[-1], flush=True)
         janus_state["n"] = n
         if with_janus:
-            pairs[n] = (s, janus_step(bin_dir, args, f"meeting-{n}", window, janus_state))
+            pair = janus_pair(bin_dir, args, f"meeting-{n}", window, janus_state)
+            if pair:
+                pairs[n] = pair
         if passes(s):
             best = n
         elif n >= 200 and not janus_state["on"]:
@@ -190,12 +211,14 @@ def townhall(bin_dir, steps, window, out, with_janus=False):
                 # share core 0: ~30 joins/s into a room of 1,000, so the last wait past 30 s.
                 # What is measured is the mixing once everyone is in.
                 "--join-timeout", 120]
-        s = one_run(bin_dir, args, f"townhall-{n}", window)
+        s = one_run(bin_dir, args + ONE_PORT, f"townhall-{n}", window)
         out.append(row(s, n))
         print("   ", out[-1], flush=True)
         janus_state["n"] = n
         if with_janus:
-            pairs[n] = (s, janus_step(bin_dir, args, f"townhall-{n}", window, janus_state))
+            pair = janus_pair(bin_dir, args, f"townhall-{n}", window, janus_state)
+            if pair:
+                pairs[n] = pair
         if passes(s):
             best = n
         elif not janus_state["on"]:
@@ -221,7 +244,7 @@ def storm(bin_dir, rates, n, out):
         for rate in rates:
             print(f"  join storm ramp={rate}/s, roomd + signald on core(s) {cores} ...", flush=True)
             s = one_run(bin_dir, ["--rooms", n // 10, "--participants-per-room", 10, "--talkers", 2,
-                                  "--ramp", rate, "--listeners-measuring", 0], f"storm-{rate}", "2", control_cores=cores)
+                                  "--ramp", rate, "--listeners-measuring", 0] + ONE_PORT, f"storm-{rate}", "2", control_cores=cores)
             if s is None:
                 out.append(f"| {where} | {rate} | run failed | | | | |")
                 continue

@@ -33,18 +33,23 @@ final class ListenerPoller: @unchecked Sendable {
     static let idleWaitMilliseconds: CInt = 100
 
     private let epoll: CInt
+    /// With `--one-port`: every participant's socket is an address on this one.
+    private let sharedPort: SharedPort?
     private let lock = NSLock()
     // Guarded by `lock`.
     private var inbox: [ReceivedDatagram] = []
     private var open: Set<CInt> = []
     private var closing: [CInt] = []
+    /// Shared-port addresses given (a participant) or given up (nil) since the last round.
+    private var routeChanges: [(host: UInt32, participant: Int?)] = []
     private var accepting = true
     private var stopping = false
     private var thread: pthread_t?
 
-    init() throws {
+    init(sharedPort: SharedPort? = nil) throws {
         epoll = epoll_create1(CInt(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw UdpSocket.Failure.call("epoll_create1") }
+        self.sharedPort = sharedPort
     }
 
     /// Starts the receive thread.
@@ -71,6 +76,23 @@ final class ListenerPoller: @unchecked Sendable {
         }
     }
 
+    /// A socket for the participant at `index`, read from here on: a fresh one bound on
+    /// `host`, or with `--one-port` an address of its own on the shared port.
+    func open(host: String, participant index: Int) throws -> UdpSocket {
+        guard let sharedPort else {
+            let bound = try UdpSocket.bind(host: host)
+            try add(bound, participant: index)
+            return bound
+        }
+        let socket = try sharedPort.open()
+        guard let host = socket.sharedSource else { throw UdpSocket.Failure(description: "shared port without a source") }
+        try lock.withLock {
+            guard accepting else { throw UdpSocket.Failure(description: "the run is over") }
+            routeChanges.append((host, index))
+        }
+        return socket
+    }
+
     /// Watches `socket` for the participant at `index`; from here on the poller owns it
     /// (and closes it at once when it cannot be watched).
     func add(_ socket: UdpSocket, participant index: Int) throws {
@@ -90,7 +112,9 @@ final class ListenerPoller: @unchecked Sendable {
     /// Closes `socket` on the receive thread, once no read of it is in progress.
     /// The caller must not use it any more.
     func close(_ socket: UdpSocket) {
-        lock.withLock { closing.append(socket.descriptor) }
+        lock.withLock {
+            if let host = socket.sharedSource { routeChanges.append((host, nil)) } else { closing.append(socket.descriptor) }
+        }
     }
 
     /// Refuses new sockets: call on the loop once no participant holds one.
@@ -124,6 +148,11 @@ final class ListenerPoller: @unchecked Sendable {
 
     private func run() {
         _ = CNIOLinux_pthread_setname_np(pthread_self(), "lg-receive")
+        if let sharedPort {
+            runShared(sharedPort)
+            closeEverything()
+            return
+        }
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Self.maximumEvents)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.datagramCapacity, alignment: 16)
         defer {
@@ -160,6 +189,35 @@ final class ListenerPoller: @unchecked Sendable {
         closeEverything()
     }
 
+    /// Reads the shared port in batches; a datagram's destination address says whose it is.
+    private func runShared(_ port: SharedPort) {
+        let buffers = SharedPort.ReadBuffers()
+        var routes: [UInt32: Int] = [:]
+        var read: [(bytes: [UInt8], source: TransportAddress, destination: UInt32)] = []
+        while true {
+            read.removeAll(keepingCapacity: true)
+            let count = port.read(buffers) { bytes, source, destination in read.append((Array(bytes), source, destination)) }
+            let arrival = Clock.now()
+            // One lock a round: take the addresses given and given up, hand over what was read.
+            let stop = lock.withLock { () -> Bool in
+                for change in routeChanges { routes[change.host] = change.participant }
+                routeChanges = []
+                for datagram in read {
+                    guard let participant = routes[datagram.destination] else { continue }
+                    inbox.append(ReceivedDatagram(bytes: datagram.bytes, participant: participant,
+                                                  source: datagram.source, arrival: arrival))
+                }
+                return stopping
+            }
+            if stop { return }
+            // Emptied: sleep on a timer rather than on the socket (see `SharedPort`).
+            if count < SharedPort.batch {
+                var interval = SharedPort.pollInterval
+                nanosleep(&interval, nil)
+            }
+        }
+    }
+
     private func closeEverything() {
         let descriptors = lock.withLock { () -> Set<CInt> in
             defer {
@@ -169,6 +227,7 @@ final class ListenerPoller: @unchecked Sendable {
             return open.union(closing)
         }
         for descriptor in descriptors { Glibc.close(descriptor) }
+        sharedPort?.close()
         Glibc.close(epoll)
     }
 }

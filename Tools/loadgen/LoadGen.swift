@@ -39,6 +39,13 @@ struct LoadGen: AsyncParsableCommand {
     @Option(help: "label printed in the summary") var label = ""
     @Flag(help: "run the media loop (the send clock) SCHED_FIFO when permitted, so other threads on its core cannot delay it") var realtimeClock = false
     @Flag(help: "less progress output") var quiet = false
+    @Flag(help: "one UDP socket for all participants, each on its own loopback address (127.1.x.y) at one port; on loopback the receive side of each datagram is charged to the sender, and one socket read in batches makes that share small, as listeners on their own machines would") var onePort = false
+
+    func validate() throws {
+        if onePort && (bindAddress != "127.0.0.1" || candidateAddress != nil || janus != nil) {
+            throw ValidationError("--one-port works on loopback only: not with --bind-address, --candidate-address or --janus")
+        }
+    }
 
     func run() async throws {
         let runner = try Runner(options: self)

@@ -39,7 +39,7 @@ final class Runner: @unchecked Sendable {
     init(options: LoadGen) throws {
         self.options = options
         loop = mediaGroup.next()
-        poller = try ListenerPoller()
+        poller = try ListenerPoller(sharedPort: options.onePort ? SharedPort() : nil)
         http = HttpClient(group: controlGroup)
         assets = try AudioAssets()
         certificate = DtlsCertificate.shared

@@ -87,8 +87,7 @@ final class SyntheticParticipant: @unchecked Sendable {
     /// our host candidate (a full-ICE answerer needs it before answering). Runs on `loop`.
     func bind() throws -> TransportAddress {
         loop.assertInEventLoop()
-        let bound = try UdpSocket.bind(host: bindHost)
-        try receiver.add(bound, participant: index)
+        let bound = try receiver.open(host: bindHost, participant: index)
         socket = bound
         guard let candidateHost else { return bound.localAddress }
         guard let advertised = TransportAddress(ip: candidateHost, port: bound.localAddress.port) else {

@@ -1,3 +1,5 @@
+// IP_PKTINFO control messages need the CMSG macros of NIOPosix's C shim.
+import CNIOLinux
 import Foundation
 import MediaCore
 
@@ -7,6 +9,8 @@ import MediaCore
 struct UdpSocket {
     let descriptor: CInt
     let localAddress: TransportAddress
+    /// On a `SharedPort`: the IPv4 source address its datagrams go out with.
+    var sharedSource: UInt32? = nil
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -40,6 +44,7 @@ struct UdpSocket {
 
     /// Sends one datagram; false when the kernel refused it (full buffer, unreachable family).
     func send(_ bytes: [UInt8], to name: SocketName) -> Bool {
+        if let sharedSource { return send(bytes, to: name, from: sharedSource) }
         while true {
             let result = bytes.withUnsafeBytes { payload in
                 name.withSockaddr { address, length in
@@ -48,6 +53,41 @@ struct UdpSocket {
             }
             if result >= 0 { return true }
             if errno != EINTR { return false }
+        }
+    }
+
+    /// sendmsg with an IP_PKTINFO message that picks the source address (never blocks:
+    /// a `SharedPort`'s socket blocks for its reader).
+    private func send(_ bytes: [UInt8], to name: SocketName, from source: UInt32) -> Bool {
+        let controlLength = Int(CNIOLinux_CMSG_SPACE(MemoryLayout<in_pktinfo>.size))
+        return withUnsafeTemporaryAllocation(byteCount: controlLength, alignment: 16) { control in
+            control.initializeMemory(as: UInt8.self, repeating: 0)
+            var header = msghdr()
+            header.msg_control = control.baseAddress
+            header.msg_controllen = controlLength
+            guard let message = CNIOLinux_CMSG_FIRSTHDR(&header), let data = CNIOLinux_CMSG_DATA_MUTABLE(message) else { return false }
+            message.pointee.cmsg_level = CInt(IPPROTO_IP)
+            message.pointee.cmsg_type = IP_PKTINFO
+            message.pointee.cmsg_len = CNIOLinux_CMSG_LEN(MemoryLayout<in_pktinfo>.size)
+            var info = in_pktinfo()
+            info.ipi_spec_dst.s_addr = source.bigEndian
+            data.storeBytes(of: info, as: in_pktinfo.self)
+            var destination = name.storage
+            return bytes.withUnsafeBytes { payload in
+                var vector = iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress), iov_len: payload.count)
+                return withUnsafeMutablePointer(to: &destination) { address in
+                    withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                        header.msg_name = UnsafeMutableRawPointer(address)
+                        header.msg_namelen = name.length
+                        header.msg_iov = vectorPointer
+                        header.msg_iovlen = 1
+                        while true {
+                            if sendmsg(descriptor, &header, CInt(MSG_DONTWAIT)) >= 0 { return true }
+                            if errno != EINTR { return false }
+                        }
+                    }
+                }
+            }
         }
     }
 
