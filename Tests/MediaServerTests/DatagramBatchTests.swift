@@ -84,7 +84,7 @@ final class DatagramBatchTests: XCTestCase {
 
     /// A mixer writes its packets straight into the batch's buffer; one it declines
     /// to write (an SRTP refusal) leaves no datagram and no drop behind.
-    func testPacketsWrittenInPlaceAreSentAndAnUnwrittenOneLeavesNoTrace() throws {
+    func testPacketsWrittenInPlaceAreSentAndAnUnwrittenOrOverlongOneLeavesNoTrace() throws {
         let (sender, _) = try udpSocket()
         let (receiver, port) = try udpSocket()
         let batch = DatagramBatch(socket: sender)
@@ -98,10 +98,12 @@ final class DatagramBatchTests: XCTestCase {
             }
             if index % 7 == 0 { batch.queue(to: destination, capacity: 200) { _ in 0 } }
         }
+        // A filler claiming more than its slot holds sends nothing and counts a drop.
+        batch.queue(to: destination, capacity: 64) { slot in slot.count + 1 }
         batch.flush()
         let counts = batch.takeCounts()
         XCTAssertEqual(counts.sent, written.count)
-        XCTAssertEqual(counts.dropped, 0)
+        XCTAssertEqual(counts.dropped, 1)
         XCTAssertEqual(receiveAll(receiver), written)
     }
 }

@@ -118,10 +118,15 @@ extension DatagramBatch: DatagramSink {
         let length = fill(slot)
         // Nothing written (the sender refused it): there is no datagram to count.
         guard length > 0 else { return }
+        // A length past the slot cannot have been written: refuse it, as DatagramList does.
+        guard length <= capacity else {
+            dropped += 1
+            return
+        }
         buffers[count] = slot.baseAddress
-        lengths[count] = min(length, capacity)
+        lengths[count] = length
         nameLengths[count] = UInt32(address.write(into: addresses + count))
         count += 1
-        used += min(length, capacity)
+        used += length
     }
 }
