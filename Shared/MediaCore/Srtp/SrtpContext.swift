@@ -1,10 +1,10 @@
 import CSRTP
 
-/// One libsrtp session for one direction of one DTLS-SRTP association.
+/// SRTP and SRTCP for one direction of one DTLS-SRTP association.
 ///
 /// Outbound contexts protect what we send, inbound contexts unprotect what
-/// the peer sends (with libsrtp's replay window). The SSRC is not known in
-/// advance, so the policy matches any SSRC in its direction.
+/// the peer sends (with a 128-packet replay window). The SSRC is not known in
+/// advance, so any SSRC in its direction is accepted.
 ///
 /// Under AEAD_AES_128_GCM, RTP and RTCP go through `AesGcmRtpCipher` and
 /// `AesGcmRtcpCipher` (OpenSSL) rather than libsrtp's NSS code, which is several
