@@ -22,6 +22,8 @@ final class MediaEngine: @unchecked Sendable {
 
     /// The mixer period is 20 ms; each 5 ms tick mixes one phase of the rooms.
     static let tickInterval: Int64 = 20_000_000 / Int64(TickPhases.count)
+    /// Mixing work after which a tick lets the loop read before mixing further rooms.
+    static let readInterval = TimeAmount.milliseconds(1)
 
     let loop: EventLoop
     let index: Int
@@ -153,11 +155,26 @@ final class MediaEngine: @unchecked Sendable {
     private func tick() {
         let started = NIODeadline.now()
         if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
-        let now = MediaClock.now()
         let phase = tickCount % TickPhases.count
         mixed.removeAll(keepingCapacity: true)
-        for room in phases.rooms[phase] where !phases.skipsTick(room) {
-            mixed.append(room)
+        for room in phases.rooms[phase] where !phases.skipsTick(room) { mixed.append(room) }
+        mixRooms(from: 0, phase: phase, busy: 0)
+    }
+
+    /// Mixes this tick's rooms from `start` on. After `readInterval` of work the rest
+    /// waits for a task of its own, so the loop reads what arrived meanwhile first: a
+    /// packet left unread behind a long tick is timed late, which the jitter buffers
+    /// take for network jitter and answer with a deeper buffer (added latency).
+    private func mixRooms(from start: Int, phase: Int, busy: Int64) {
+        guard !stopped else { return }
+        let sliceStarted = NIODeadline.now()
+        let now = MediaClock.now()
+        var index = start
+        while index < mixed.count {
+            let room = mixed[index]
+            index += 1
+            // Emptied and dropped while this tick waited for a read: nothing to mix.
+            guard room.participantCount > 0 else { continue }
             room.tick(now: now, into: outbox)
             // Each room's mix leaves as soon as it is ready, not after every room's.
             flushOutbox()
@@ -165,11 +182,21 @@ final class MediaEngine: @unchecked Sendable {
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
             if room.hasPendingFanOut { scheduleFanOut(of: room) }
+            let spent = NIODeadline.now() - sliceStarted
+            if index < mixed.count && spent >= Self.readInterval {
+                loop.execute { self.mixRooms(from: index, phase: phase, busy: busy + spent.nanoseconds) }
+                return
+            }
         }
-        phases.recordBusy(Double((NIODeadline.now() - started).nanoseconds) / 1e9, phase: phase)
+        finishTick(phase: phase, busy: busy + (NIODeadline.now() - sliceStarted).nanoseconds, now: now)
+    }
+
+    private func finishTick(phase: Int, busy mixing: Int64, now: Double) {
+        let started = NIODeadline.now()
+        phases.recordBusy(Double(mixing) / 1e9, phase: phase)
         // Line each room's tick up with its speakers' arrivals (after the loop over
         // this phase, which moving would change).
-        for room in mixed { phases.align(room, in: phase, waits: room.speakerWaits) }
+        for room in mixed where room.participantCount > 0 { phases.align(room, in: phase, waits: room.speakerWaits) }
         if phase == 0 {
             for session in timerGroups.due(inPeriod: tickCount / TickPhases.count) {
                 send(session.handleTimeout(now: now))
@@ -177,9 +204,9 @@ final class MediaEngine: @unchecked Sendable {
             }
         }
         flushOutbox()
-        let busy = NIODeadline.now() - started
-        MediaMetrics.tickDuration.recordNanoseconds(busy.nanoseconds)
-        accountTickCpu(busy.nanoseconds, now: started)
+        let busy = mixing + (NIODeadline.now() - started).nanoseconds
+        MediaMetrics.tickDuration.recordNanoseconds(busy)
+        accountTickCpu(busy, now: started)
         advanceClock()
         scheduleTick()
     }
