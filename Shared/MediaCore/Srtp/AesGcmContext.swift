@@ -1,8 +1,8 @@
 import COpenSSL
 
 /// One AES-128-GCM session key and salt on OpenSSL, keyed once for one
-/// direction, so a packet costs a nonce set-up and the AES-NI work. The RTP and RTCP ciphers of
-/// RFC 7714 seal and open their packets in place through it.
+/// direction, so a packet costs a nonce set-up and the AES-NI work. The RTP
+/// and RTCP ciphers of RFC 7714 seal and open their packets in place through it.
 final class AesGcmContext {
     static let tagLength = 16
     static let nonceLength = 12
@@ -40,6 +40,11 @@ final class AesGcmContext {
         nonce.deallocate()
         salt.deallocate()
         tag.deallocate()
+    }
+
+    /// A packet buffer as the bytes `seal` and `open` work on.
+    static func bytes(_ buffer: UnsafeMutableRawBufferPointer) -> UnsafeMutablePointer<UInt8>? {
+        buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
     }
 
     /// Sets the nonce to the session salt XOR the 12-byte block `fields` writes (into zeros).

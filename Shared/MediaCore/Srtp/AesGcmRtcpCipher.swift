@@ -1,10 +1,11 @@
 /// SRTCP under AEAD_AES_128_GCM (RFC 7714 §9 and §17), on OpenSSL.
 ///
 /// Through libsrtp, every SRTCP packet went through NSS, whose per-operation
-/// cost grows with the number of live contexts: a town hall of 750 listeners,
-/// sending and receiving a few reports a second each, spent ~8 % of mediad's
-/// core there (NSS plus its allocations). With RTP and RTCP both here, a GCM
-/// session needs no libsrtp context at all.
+/// cost grows with the number of live contexts (a profile of a 750-listener
+/// town hall had ~3 % of mediad's core in NSS for a few reports a second per
+/// listener). With RTP and RTCP both here, a GCM session needs no libsrtp
+/// context at all: ~30 KB less memory per participant and no ~1 ms
+/// `srtp_create` per direction.
 ///
 /// Packet layout: the 8-byte header (first RTCP header and sender SSRC) in
 /// clear, the rest encrypted, the 16-byte tag, then the E flag and 31-bit SRTCP
@@ -33,7 +34,7 @@ final class AesGcmRtcpCipher {
     /// appends the tag and the index; returns the SRTCP length.
     func protect(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws -> Int {
         guard gcm.direction == .encrypt, length >= Self.headerLength, length + Self.overhead <= buffer.count,
-              buffer[0] >> 6 == 2, let packet = AesGcmRtpCipher.bytes(buffer) else {
+              buffer[0] >> 6 == 2, let packet = AesGcmContext.bytes(buffer) else {
             throw MediaError.srtpError(SrtpFailure.badParameter)
         }
         // An exhausted index would repeat a nonce: the key must be renegotiated.
@@ -53,7 +54,7 @@ final class AesGcmRtcpCipher {
     func unprotect(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws -> Int {
         let plainLength = length - Self.overhead
         guard gcm.direction == .decrypt, length <= buffer.count, plainLength >= Self.headerLength,
-              buffer[0] >> 6 == 2, let packet = AesGcmRtpCipher.bytes(buffer) else {
+              buffer[0] >> 6 == 2, let packet = AesGcmContext.bytes(buffer) else {
             throw MediaError.srtpError(SrtpFailure.badParameter)
         }
         let indexAt = length - Self.indexLength

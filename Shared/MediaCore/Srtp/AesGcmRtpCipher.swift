@@ -33,7 +33,7 @@ final class AesGcmRtpCipher {
     /// appends the tag; returns the SRTP length. `buffer` must have room for the tag.
     func protect(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws -> Int {
         guard gcm.direction == .encrypt, length + Self.tagLength <= buffer.count,
-              let header = Self.headerLength(buffer, length: length), let packet = Self.bytes(buffer) else {
+              let header = Self.headerLength(buffer, length: length), let packet = AesGcmContext.bytes(buffer) else {
             throw MediaError.srtpError(SrtpFailure.badParameter)
         }
         let (ssrc, sequence) = Self.ssrcAndSequence(buffer)
@@ -53,7 +53,7 @@ final class AesGcmRtpCipher {
     func unprotect(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws -> Int {
         let plainLength = length - Self.tagLength
         guard gcm.direction == .decrypt, length <= buffer.count, plainLength >= 12,
-              let header = Self.headerLength(buffer, length: plainLength), let packet = Self.bytes(buffer) else {
+              let header = Self.headerLength(buffer, length: plainLength), let packet = AesGcmContext.bytes(buffer) else {
             throw MediaError.srtpError(SrtpFailure.badParameter)
         }
         let (ssrc, sequence) = Self.ssrcAndSequence(buffer)
@@ -75,10 +75,6 @@ final class AesGcmRtpCipher {
             nonce[10] = UInt8(truncatingIfNeeded: index >> 8)
             nonce[11] = UInt8(truncatingIfNeeded: index)
         }
-    }
-
-    static func bytes(_ buffer: UnsafeMutableRawBufferPointer) -> UnsafeMutablePointer<UInt8>? {
-        buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
     }
 
     // MARK: - Packet layout
