@@ -25,6 +25,8 @@ final class Runner: @unchecked Sendable {
     var roomMarkers: [[Double]] = []
     var nextMarkerAt: [Double] = []
     var pendingMarkerTail: Set<Int> = []
+    /// This tick's senders of silence, sent after its talkers (kept to reuse its storage).
+    private var quietSenders: [SyntheticParticipant] = []
     var gapHistogram = [Int](repeating: 0, count: 1001)
     var lagHistogram = [Int](repeating: 0, count: 1001)
     var latencies: [Double] = []
@@ -274,9 +276,44 @@ final class Runner: @unchecked Sendable {
         figures.latencyCount = sorted.count
         figures.latencyP50 = percentile(sorted, 50)
         figures.latencyP99 = percentile(sorted, 99)
+        if let longest = sorted.last {
+            figures.latencyBuckets = Array(repeating: 0, count: min(500, Int(max(0, longest) * 500) + 1))
+            for latency in sorted { figures.latencyBuckets[min(figures.latencyBuckets.count - 1, Int(max(0, latency) * 500))] += 1 }
+        }
         figures.lagP99 = percentile(histogram: lagHistogram, 99) ?? 0
         figures.lagMax = lagHistogram.lastIndex { $0 > 0 } ?? 0
         return figures
+    }
+
+    /// Sends `p`'s next frame: speech, a marker, silence or (DTX) nothing.
+    private func sendFrame(_ p: SyntheticParticipant, _ peer: ClientPeer, talking: Bool, firstTalker: Bool,
+                           now: Double, markerInterval: Double, sendsDtx: Bool) {
+        var frame: [UInt8]
+        var level: UInt8
+        if !pendingMarkerTail.isEmpty && pendingMarkerTail.remove(p.index) != nil {
+            frame = assets.marker[1]; level = 10
+        } else if talking && firstTalker && measuringPerRoom > 0 && now >= nextMarkerAt[p.room] {
+            frame = assets.marker[0]; level = 5
+            nextMarkerAt[p.room] = now + markerInterval
+            pendingMarkerTail.insert(p.index)
+        } else if talking {
+            frame = assets.speech[p.speechPosition % assets.speech.count]; level = 30
+            p.speechPosition += 1
+        } else if sendsDtx && p.framesSinceSilence < Self.dtxInterval {
+            // Opus DTX as browsers do it when asked (usedtx=1): one silence frame every 400 ms.
+            p.framesSinceSilence += 1
+            peer.skipFrame()
+            return
+        } else {
+            frame = assets.silence; level = 127
+            p.framesSinceSilence = 1
+        }
+        if level != 127 { p.framesSinceSilence = Int.max }  // after speech, DTX starts with a silence frame
+        if let datagram = peer.send(opus: frame, level: level), p.transmit(datagram) {
+            p.sent += 1
+            if windowOpen { sentInWindow += 1 }
+            if level == 5 { roomMarkers[p.room].append(Clock.now()) }
+        }
     }
 
     func scheduleTick(at deadline: NIODeadline) {
@@ -301,6 +338,10 @@ final class Runner: @unchecked Sendable {
         let perRoom = options.participantsPerRoom
         let switchSeconds = options.switchSeconds, talkers = options.talkers
         let markerInterval = options.markerInterval, sendsDtx = options.silence == .dtx
+        // Talkers send first: each stands for a machine of its own, so its frame should
+        // not wait behind a quarter of the room's silence (the server would take that
+        // wait for network jitter and buffer deeper).
+        quietSenders.removeAll(keepingCapacity: true)
         var index = phase
         while index < participants.count {
             let p = participants[index]
@@ -317,32 +358,15 @@ final class Runner: @unchecked Sendable {
             let candidates = max(1, perRoom - measuringPerRoom)
             let slot = ((p.indexInRoom - period * talkers) % candidates + candidates) % candidates
             let talking = !p.measuring && slot < talkers
-            var frame: [UInt8]
-            var level: UInt8
-            if !pendingMarkerTail.isEmpty && pendingMarkerTail.remove(p.index) != nil {
-                frame = assets.marker[1]; level = 10
-            } else if talking && slot == 0 && measuringPerRoom > 0 && now >= nextMarkerAt[p.room] {
-                frame = assets.marker[0]; level = 5
-                nextMarkerAt[p.room] = now + markerInterval
-                pendingMarkerTail.insert(p.index)
-            } else if talking {
-                frame = assets.speech[p.speechPosition % assets.speech.count]; level = 30
-                p.speechPosition += 1
-            } else if sendsDtx && p.framesSinceSilence < Self.dtxInterval {
-                // Opus DTX as browsers do it when asked (usedtx=1): one silence frame every 400 ms.
-                p.framesSinceSilence += 1
-                peer.skipFrame()
-                continue
+            if talking || pendingMarkerTail.contains(p.index) {
+                sendFrame(p, peer, talking: talking, firstTalker: slot == 0, now: now, markerInterval: markerInterval, sendsDtx: sendsDtx)
             } else {
-                frame = assets.silence; level = 127
-                p.framesSinceSilence = 1
+                quietSenders.append(p)
             }
-            if level != 127 { p.framesSinceSilence = Int.max }  // after speech, DTX starts with a silence frame
-            if let datagram = peer.send(opus: frame, level: level), p.transmit(datagram) {
-                p.sent += 1
-                if windowOpen { sentInWindow += 1 }
-                if level == 5 { roomMarkers[p.room].append(Clock.now()) }
-            }
+        }
+        for p in quietSenders {
+            guard let peer = p.peer else { continue }
+            sendFrame(p, peer, talking: false, firstTalker: false, now: now, markerInterval: markerInterval, sendsDtx: sendsDtx)
         }
         // After the sends, so that they leave on time.
         deliver(poller.takeReceived())

@@ -24,6 +24,8 @@ struct WindowFigures {
     var latencyCount = 0
     var latencyP50: Double?
     var latencyP99: Double?
+    /// Mixer latencies counted in 2 ms buckets (index 0 is 0–2 ms): where the tail comes from.
+    var latencyBuckets: [Int] = []
     var lagP99 = 0
     var lagMax = 0
 }
@@ -93,6 +95,10 @@ struct Summary {
         lines.append(String(format: "inter-arrival       late (>40 ms) %.3f%%   p50 %d ms   p99 %d ms   p99.9 %d ms   max %.0f ms",
                             latePercent, window.gapP50, window.gapP99, window.gapP999, window.maxGap * 1000))
         lines.append("mixer latency       n=\(window.latencyCount)   p50 \(ms(window.latencyP50))   p99 \(ms(window.latencyP99))")
+        if !window.latencyBuckets.isEmpty {
+            let shown = window.latencyBuckets.enumerated().filter { $0.element > 0 }.map { "\($0.offset * 2)-\($0.offset * 2 + 2):\($0.element)" }
+            lines.append("  by 2 ms (ms:count) " + shown.joined(separator: " "))
+        }
         if let cpu = mediadCpuSeconds {
             lines.append(String(format: label("CPU") + "%.1f%% of a core   %.1f µs per participant per 20 ms frame",
                                 100 * cpu / windowSeconds, cpuMicrosPerParticipantFrame ?? 0))
@@ -127,6 +133,7 @@ struct Summary {
         ]
         if let v = window.latencyP50 { out["latencyP50"] = v }
         if let v = window.latencyP99 { out["latencyP99"] = v }
+        if !window.latencyBuckets.isEmpty { out["latencyBuckets2ms"] = window.latencyBuckets }
         if let v = mediadCpuSeconds { out["mediadCpuSeconds"] = v }
         if let v = cpuMicrosPerParticipantFrame { out["cpuMicrosPerParticipantFrame"] = v }
         if let v = mediadRssKB { out["mediadRssKB"] = v }
