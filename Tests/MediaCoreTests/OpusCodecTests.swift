@@ -121,4 +121,42 @@ extension OpusCodecTests {
         XCTAssertFalse(encoder.codesAsVoice, "SILK only pays for itself with FEC to carry")
         XCTAssertEqual(Set(try modes(encoder, frames: 0..<25)), [.celt])
     }
+
+    func testACeltEncoderHasTheLowDelayLookAheadAndSilkTheVoipOne() throws {
+        let adaptive = try OpusAudioEncoder()
+        XCTAssertTrue(adaptive.isLowDelay)
+        XCTAssertEqual(adaptive.lookaheadSamples, 120, "2.5 ms at 48 kHz")
+        let voice = try OpusAudioEncoder(options: OpusEncoderOptions(modePolicy: .voice))
+        XCTAssertEqual(voice.lookaheadSamples, 312, "2.5 ms plus the 4 ms libopus keeps to switch modes")
+        let lossyFromTheStart = try OpusAudioEncoder(options: OpusEncoderOptions(expectedLossPercent: 10))
+        XCTAssertFalse(lossyFromTheStart.isLowDelay)
+        XCTAssertEqual(Set(try modes(lossyFromTheStart, frames: 5..<25)), [.silkOrHybrid])
+    }
+
+    func testLossRestartsTheEncoderAsVoipAndOnlyALongCleanSpellMakesItLowDelayAgain() throws {
+        let encoder = try OpusAudioEncoder()
+        _ = try modes(encoder, frames: 0..<10)
+        encoder.setExpectedLoss(5)
+        XCTAssertFalse(encoder.isLowDelay)
+        XCTAssertEqual(encoder.lookaheadSamples, 312)
+        XCTAssertEqual(Set(try modes(encoder, frames: 10..<30)), [.silkOrHybrid], "SILK from the first frame after the restart")
+        encoder.setExpectedLoss(0)
+        let dwell = OpusAudioEncoder.lowDelayDwellFrames
+        XCTAssertEqual(Set(try modes(encoder, frames: 30..<(30 + dwell)).suffix(dwell - 5)), [.celt])
+        XCTAssertFalse(encoder.isLowDelay, "still VoIP: loss may come back")
+        encoder.setExpectedLoss(2)
+        encoder.setExpectedLoss(0)
+        _ = try modes(encoder, frames: 0..<(dwell - 1))
+        XCTAssertFalse(encoder.isLowDelay, "new loss starts the dwell over")
+        XCTAssertEqual(Set(try modes(encoder, frames: 0..<10)), [.celt])
+        XCTAssertTrue(encoder.isLowDelay)
+        XCTAssertEqual(encoder.lookaheadSamples, 120)
+        let decoder = try OpusAudioDecoder()
+        for frame in 0..<5 {
+            let pcm = try decoder.decode(try encoder.encode(pcm: voiced(frame: frame)))
+            XCTAssertEqual(pcm.count, 960)
+        }
+        XCTAssertGreaterThan(rms(try decoder.decode(try encoder.encode(pcm: voiced(frame: 5)))), 1_000)
+    }
 }
+

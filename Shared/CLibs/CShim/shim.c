@@ -15,6 +15,8 @@ int parley_opus_set_dtx(OpusEncoder *enc, int on) { return opus_encoder_ctl(enc,
 int parley_opus_set_signal(OpusEncoder *enc, int signal) { return opus_encoder_ctl(enc, OPUS_SET_SIGNAL(signal)); }
 int parley_opus_set_force_channels(OpusEncoder *enc, int channels) { return opus_encoder_ctl(enc, OPUS_SET_FORCE_CHANNELS(channels)); }
 int parley_opus_encoder_reset(OpusEncoder *enc) { return opus_encoder_ctl(enc, OPUS_RESET_STATE); }
+int parley_opus_set_application(OpusEncoder *enc, int application) { return opus_encoder_ctl(enc, OPUS_SET_APPLICATION(application)); }
+int parley_opus_get_lookahead(OpusEncoder *enc, int *samples) { opus_int32 value = 0; int r = opus_encoder_ctl(enc, OPUS_GET_LOOKAHEAD(&value)); *samples = (int)value; return r; }
 int parley_opus_decoder_reset(OpusDecoder *dec) { return opus_decoder_ctl(dec, OPUS_RESET_STATE); }
 
 long parley_ssl_set_mtu(SSL *ssl, long mtu) { return SSL_set_mtu(ssl, mtu); }

@@ -16,6 +16,8 @@ int parley_opus_set_dtx(OpusEncoder *enc, int on);
 int parley_opus_set_signal(OpusEncoder *enc, int signal);
 int parley_opus_set_force_channels(OpusEncoder *enc, int channels);
 int parley_opus_encoder_reset(OpusEncoder *enc);
+int parley_opus_set_application(OpusEncoder *enc, int application);
+int parley_opus_get_lookahead(OpusEncoder *enc, int *samples);
 int parley_opus_decoder_reset(OpusDecoder *dec);
 
 // sendmmsg(2), a GNU extension Swift's Glibc module does not expose. Datagram i is
