@@ -8,9 +8,10 @@ public enum Observability {
     private static let once = NIOLockedValueBox<PrometheusCollectorRegistry?>(nil)
 
     /// Logs go to stderr as `timestamp level label: message key=value`; metrics to a
-    /// Prometheus registry that `/metrics` renders.
+    /// Prometheus registry that `/metrics` renders. `durationBuckets` gives a timer
+    /// (by label) finer histogram buckets than the default ones.
     @discardableResult
-    public static func bootstrap(logLevel: String) -> PrometheusCollectorRegistry {
+    public static func bootstrap(logLevel: String, durationBuckets: [String: [Duration]] = [:]) -> PrometheusCollectorRegistry {
         once.withLockedValue { registry in
             if let registry { return registry }
             let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
@@ -20,7 +21,9 @@ public enum Observability {
                 return handler
             }
             let created = PrometheusCollectorRegistry()
-            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: created))
+            var factory = PrometheusMetricsFactory(registry: created)
+            factory.durationHistogramBuckets = durationBuckets
+            MetricsSystem.bootstrap(factory)
             registry = created
             return created
         }

@@ -70,6 +70,10 @@ final class TickPhasesTests: XCTestCase {
                        "speakers 10 ms apart: any move makes the longer wait longer")
         XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.018, 0.008]), 3, "both 5 ms earlier")
         XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.05]), 4, "a buffer deepened by a burst trims itself")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.0218, 0.0063, 0.0064]), 5,
+                       "1.8 ms (with a safety frame), 6.3 and 6.4: 5 ms later gives 6.8 / 11.3 / 11.4 (15 ms earlier too, with two frames not there in time)")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.0118, 0.0268, 0.0113]), 4,
+                       "after that move: the safety frame (6.8 + 20) is the trim's to give back, not a wait to chase")
     }
 
     func testARoomMovesOnlyAfterThreeTicksAskForTheSameMove() throws {
@@ -109,5 +113,20 @@ final class TickPhasesTests: XCTestCase {
         for _ in 0..<2 { XCTAssertNil(phases.align(rooms[0], in: 0, waits: [0.017])) }
         XCTAssertEqual(phases.align(rooms[0], in: 0, waits: [0.017]), 1)
         XCTAssertEqual(phases.busy[1], 0.003, accuracy: 0.0001, "the moved room's cost goes with it")
+    }
+
+    func testARoomTooBigForAnyPhaseStillMovesIntoAnEmptyOne() throws {
+        var phases = TickPhases()
+        let townHall = try MixingRoom(id: "town-hall")
+        phases.add(townHall)
+        for _ in 0..<100 { phases.recordBusy(0.012, phase: 0) }
+        for _ in 0..<2 { XCTAssertNil(phases.align(townHall, in: 0, waits: [0.017, 0.012, 0.007])) }
+        XCTAssertEqual(phases.align(townHall, in: 0, waits: [0.017, 0.012, 0.007]), 3,
+                       "5 ms earlier: 12 ms of mixing fits no 5 ms phase, but it delays no other room there")
+        let meetings = try (0..<3).map { try MixingRoom(id: "meeting\($0)") }
+        XCTAssertEqual(meetings.map { phases.add($0) }, [0, 1, 2], "new rooms go to the other phases")
+        for _ in 0..<100 { phases.recordBusy(0.012, phase: 3) }
+        for _ in 0..<3 { XCTAssertNil(phases.align(townHall, in: 3, waits: [0.017, 0.012, 0.007])) }
+        XCTAssertEqual(phases.phase(of: townHall), 3, "phase 2 has a room now, which 12 ms more would delay")
     }
 }

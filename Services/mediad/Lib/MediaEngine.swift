@@ -24,6 +24,8 @@ final class MediaEngine: @unchecked Sendable {
     static let tickInterval: Int64 = 20_000_000 / Int64(TickPhases.count)
     /// Mixing work after which a tick lets the loop read before mixing further rooms.
     static let readInterval = TimeAmount.milliseconds(1)
+    /// Datagrams read before the next slice of a tick (the socket keeps the rest).
+    static let readsBetweenSlices = 256
 
     let loop: EventLoop
     let index: Int
@@ -50,6 +52,8 @@ final class MediaEngine: @unchecked Sendable {
     private var tickWindowStart = NIODeadline.now()
     private(set) var tickCpuPercent = 0.0
     private var nextTick = NIODeadline.now()
+    /// When the tick being mixed was due (`mediad_mix_delay_seconds` counts from it).
+    private var tickDue = NIODeadline.now()
     private var stopped = false
 
     init(index: Int, loop: EventLoop, udp: UdpDriver, directory: EngineDirectory, candidates: [TransportAddress],
@@ -154,6 +158,7 @@ final class MediaEngine: @unchecked Sendable {
 
     private func tick() {
         let started = NIODeadline.now()
+        tickDue = nextTick
         if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
         let phase = tickCount % TickPhases.count
         mixed.removeAll(keepingCapacity: true)
@@ -162,7 +167,8 @@ final class MediaEngine: @unchecked Sendable {
     }
 
     /// Mixes this tick's rooms from `start` on. After `readInterval` of work the rest
-    /// waits for a task of its own, so the loop reads what arrived meanwhile first: a
+    /// waits for a task of its own, which first reads what arrived meanwhile
+    /// (`UdpDriver.readPending`: NIO would run the task before polling the socket): a
     /// packet left unread behind a long tick is timed late, which the jitter buffers
     /// take for network jitter and answer with a deeper buffer (added latency).
     private func mixRooms(from start: Int, phase: Int, busy: Int64) {
@@ -181,10 +187,18 @@ final class MediaEngine: @unchecked Sendable {
             for session in room.sessionsWithEvents { drainEvents(of: session.participantId) }
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
-            if room.hasPendingFanOut { scheduleFanOut(of: room) }
+            for wait in room.speakerWaits { MediaMetrics.speakerWait.recordNanoseconds(Int64(wait * 1e9)) }
+            if room.hasPendingFanOut {
+                scheduleFanOut(of: room, due: tickDue)
+            } else {
+                MediaMetrics.mixDelay.recordNanoseconds((NIODeadline.now() - tickDue).nanoseconds)
+            }
             let spent = NIODeadline.now() - sliceStarted
             if index < mixed.count && spent >= Self.readInterval {
-                loop.execute { self.mixRooms(from: index, phase: phase, busy: busy + spent.nanoseconds) }
+                loop.execute {
+                    self.udp.readPending(limit: Self.readsBetweenSlices)
+                    self.mixRooms(from: index, phase: phase, busy: busy + spent.nanoseconds)
+                }
                 return
             }
         }
@@ -211,20 +225,25 @@ final class MediaEngine: @unchecked Sendable {
         scheduleTick()
     }
 
-    /// Sends the next slice of a big room's packets after the loop has read what
-    /// arrived meanwhile (a task queued from a task runs after the next poll).
+    /// Sends the next slice of a big room's packets after reading what arrived
+    /// meanwhile (`UdpDriver.readPending`).
     /// The room's next tick sends whatever is left first, so nothing is lost if the
     /// slices fall behind.
-    private func scheduleFanOut(of room: MixingRoom) {
+    private func scheduleFanOut(of room: MixingRoom, due: NIODeadline) {
         loop.execute {
             guard room.hasPendingFanOut else { return }
+            self.udp.readPending(limit: Self.readsBetweenSlices)
             let started = NIODeadline.now()
             room.continueFanOut(into: self.outbox)
             self.flushOutbox()
             let busy = NIODeadline.now() - started
             self.phases.recordFanOut(Double(busy.nanoseconds) / 1e9, of: room)
             self.accountTickCpu(busy.nanoseconds, now: started)
-            if room.hasPendingFanOut { self.scheduleFanOut(of: room) }
+            if room.hasPendingFanOut {
+                self.scheduleFanOut(of: room, due: due)
+            } else {
+                MediaMetrics.mixDelay.recordNanoseconds((NIODeadline.now() - due).nanoseconds)
+            }
         }
     }
 

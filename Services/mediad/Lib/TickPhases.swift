@@ -60,37 +60,51 @@ struct TickPhases {
 
     /// In how many ticks the room should next mix for the frames of its speakers, which
     /// waited `waits` for this tick, to wait the least: `count` keeps the phase, fewer
-    /// moves the room earlier, `count + 1` a phase later. A speaker whose next frame
-    /// would then arrive less than `alignMargin` before the tick counts a frame more
-    /// (its buffer runs dry once and restarts a frame later). The longest wait decides,
-    /// then their sum; a move must shorten the longest wait by `alignMargin`. Waits of
-    /// two frames and more are a jitter buffer deepened by a burst, which trims itself.
+    /// moves the room earlier, `count + 1` a phase later.
+    ///
+    /// A wait counts by where in the 20 ms its frame arrived: a wait past a frame is a
+    /// safety frame, which the jitter buffer's trim gives back once the tick sits well,
+    /// not a longer wait to cut (chasing it moved rooms back and forth, and every move
+    /// later deepened each speaker's buffer). A speaker whose frame would then arrive
+    /// less than `alignMargin` before the tick counts a frame more. The longest wait
+    /// decides; between moves that land alike, the one that costs fewer speakers a
+    /// frame of audio (a frame not there in time, or one the trim drops), then the
+    /// shortest waits in sum. A move must shorten the longest wait by `alignMargin`.
+    /// Waits of two frames and more are a buffer deepened by a burst, which trims itself.
     static func alignmentSteps(waits: [Double]) -> Int {
-        func cost(_ steps: Int) -> (longest: Double, total: Double) {
+        func cost(_ steps: Int) -> (longest: Double, glitches: Int, total: Double) {
             let shift = Double(count - steps) * tickSeconds
-            var longest = 0.0, total = 0.0
+            var longest = 0.0, total = 0.0, glitches = 0
             for wait in waits where wait >= 0 && wait < 0.04 {
-                var moved = wait - shift
-                if moved < alignMargin { moved += 0.02 }
-                longest = max(longest, moved)
-                total += moved
+                let real = wait - shift
+                var settled = wait.truncatingRemainder(dividingBy: 0.02) - shift
+                if settled < alignMargin { settled += 0.02 }
+                if real < alignMargin || real - settled > 0.02 - 1e-6 { glitches += 1 }
+                longest = max(longest, settled)
+                total += settled
             }
-            return (longest, total)
+            return (longest, glitches, total)
+        }
+        func better(_ a: (longest: Double, glitches: Int, total: Double), than b: (longest: Double, glitches: Int, total: Double)) -> Bool {
+            // Within a microsecond is a tie: a phase earlier and three later land alike.
+            if abs(a.longest - b.longest) > 1e-6 { return a.longest < b.longest }
+            if a.glitches != b.glitches { return a.glitches < b.glitches }
+            return a.total < b.total - 1e-6
         }
         let stay = cost(count)
         var best = (steps: count, cost: stay)
         for steps in 1...(count + 1) where steps != count {
             let candidate = cost(steps)
-            if (candidate.longest, candidate.total) < (best.cost.longest, best.cost.total) { best = (steps, candidate) }
+            if better(candidate, than: best.cost) { best = (steps, candidate) }
         }
         return best.cost.longest <= stay.longest - alignMargin ? best.steps : count
     }
 
     /// After `room` mixed in `phase` with its speakers' frames having waited `waits`:
     /// moves it to the phase its best tick lands in once `alignAfter` ticks in a row
-    /// asked for the same move, unless the target phase's mixing would then fill more
-    /// than `alignBudget` of its 5 ms (the room's cost estimated from its share of its
-    /// phase's participants). Returns the new phase when the room moved.
+    /// asked for the same move, unless the target phase has rooms and its mixing would
+    /// then fill more than `alignBudget` of its 5 ms (the room's cost estimated from its
+    /// share of its phase's participants). Returns the new phase when the room moved.
     @discardableResult
     mutating func align(_ room: MixingRoom, in phase: Int, waits: [Double]) -> Int? {
         let key = ObjectIdentifier(room)
@@ -108,7 +122,9 @@ struct TickPhases {
         let target = (phase + steps) % Self.count
         let here = rooms[phase].reduce(0) { $0 + max(1, $1.participantCount) }
         let cost = busy[phase] * Double(max(1, room.participantCount)) / Double(max(1, here))
-        guard busy[target] + cost <= Self.alignBudget else { return nil }
+        // An empty phase takes any room: a town hall mixes and sends for longer than
+        // a phase lasts wherever it sits, so only its speakers' timing depends on where.
+        guard rooms[target].isEmpty || busy[target] + cost <= Self.alignBudget else { return nil }
         busy[target] += cost
         busy[phase] -= cost
         rooms[phase].removeAll { $0 === room }

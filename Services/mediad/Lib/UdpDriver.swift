@@ -17,10 +17,19 @@ final class UdpDriver: @unchecked Sendable {
     /// reach a descriptor number the process has reused for something else.
     private let sendDescriptor: CInt
 
-    private init(channel: Channel, port: Int, sendDescriptor: CInt) {
+    private let receive: (ByteBuffer, SocketAddress) -> Void
+    private let readComplete: () -> Void
+    /// `readPending`'s datagram buffer, reused (only ever touched on the socket's loop).
+    private var pendingBuffer = ByteBufferAllocator().buffer(capacity: UdpDriver.datagramBytes)
+    static let datagramBytes = 2048
+
+    private init(channel: Channel, port: Int, sendDescriptor: CInt,
+                 receive: @escaping (ByteBuffer, SocketAddress) -> Void, readComplete: @escaping () -> Void) {
         self.channel = channel
         self.port = port
         self.sendDescriptor = sendDescriptor
+        self.receive = receive
+        self.readComplete = readComplete
     }
 
     deinit { _ = Glibc.close(sendDescriptor) }
@@ -48,7 +57,7 @@ final class UdpDriver: @unchecked Sendable {
                     // recvmmsg: up to 32 datagrams per syscall (NIO splits the buffer between them).
                     .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
                     .channelOption(ChannelOptions.recvAllocator,
-                                   value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * 2048))
+                                   value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * Self.datagramBytes))
                     .channelOption(ChannelOptions.maxMessagesPerRead, value: 8)
                     .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
                     .channelInitializer { channel in
@@ -58,7 +67,8 @@ final class UdpDriver: @unchecked Sendable {
                     }
                 do {
                     let channel = try await bootstrap.withBoundSocket(descriptor).get()
-                    return UdpDriver(channel: channel, port: channel.localAddress?.port ?? port, sendDescriptor: sendDescriptor)
+                    return UdpDriver(channel: channel, port: channel.localAddress?.port ?? port, sendDescriptor: sendDescriptor,
+                                     receive: receive, readComplete: readComplete)
                 } catch {
                     _ = Glibc.close(sendDescriptor)
                     throw error
@@ -89,6 +99,51 @@ final class UdpDriver: @unchecked Sendable {
             _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, length)
         }
         return descriptor
+    }
+
+    /// Reads up to `limit` datagrams already waiting on the socket, without waiting,
+    /// and hands them on as the channel does. For long work on the socket's own loop
+    /// that splits itself into tasks to let reads in: NIO runs a task queued by a task
+    /// before it polls the socket again, so such work would read nothing until it is
+    /// all done, and every datagram meanwhile would be timed late. Returns the count.
+    @discardableResult
+    func readPending(limit: Int) -> Int {
+        guard channel.eventLoop.inEventLoop else { return 0 }
+        var count = 0
+        while count < limit {
+            var source = sockaddr_storage()
+            var sourceLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            var received = -1
+            pendingBuffer.clear()
+            pendingBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.datagramBytes) { raw in
+                received = withUnsafeMutablePointer(to: &source) { storage in
+                    storage.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        recvfrom(sendDescriptor, raw.baseAddress, Self.datagramBytes, CInt(MSG_DONTWAIT), $0, &sourceLength)
+                    }
+                }
+                return max(0, received)
+            }
+            guard received >= 0 else { break }
+            count += 1
+            guard let address = Self.socketAddress(source) else { continue }
+            receive(pendingBuffer, address)
+        }
+        if count > 0 { readComplete() }
+        return count
+    }
+
+    private static func socketAddress(_ storage: sockaddr_storage) -> SocketAddress? {
+        var storage = storage
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            let inet = withUnsafeBytes(of: &storage) { $0.loadUnaligned(as: sockaddr_in.self) }
+            return SocketAddress(inet, host: "")
+        case AF_INET6:
+            let inet6 = withUnsafeBytes(of: &storage) { $0.loadUnaligned(as: sockaddr_in6.self) }
+            return SocketAddress(inet6, host: "")
+        default:
+            return nil
+        }
     }
 
     func close() async {

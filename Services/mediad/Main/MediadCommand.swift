@@ -16,7 +16,7 @@ struct MediadCommand: AsyncParsableCommand {
     @Option(help: "Log level (VOICE_LOG_LEVEL).") var logLevel: String?
 
     func run() async throws {
-        Observability.bootstrap(logLevel: logLevel ?? Environment.logLevel)
+        Observability.bootstrap(logLevel: logLevel ?? Environment.logLevel, durationBuckets: MediadHistograms.buckets)
         let logger = Logger(label: "mediad")
         var config = MediaServerConfig.fromEnvironment()
         if let id { config.id = id }
