@@ -4,6 +4,7 @@ import Glibc
 import Logging
 import MediaCore
 import NIOCore
+import CShim
 import NIOPosix
 import ServiceKit
 
@@ -21,6 +22,7 @@ final class UdpDriver: @unchecked Sendable {
     private let readComplete: () -> Void
     /// `readPending`'s datagram buffer, reused (only ever touched on the socket's loop).
     private var pendingBuffer = ByteBufferAllocator().buffer(capacity: UdpDriver.datagramBytes)
+    private let pendingReads = PendingReads()
     static let datagramBytes = 2048
 
     private init(channel: Channel, port: Int, sendDescriptor: CInt,
@@ -111,22 +113,19 @@ final class UdpDriver: @unchecked Sendable {
         guard channel.eventLoop.inEventLoop else { return 0 }
         var count = 0
         while count < limit {
-            var source = sockaddr_storage()
-            var sourceLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            var received = -1
-            pendingBuffer.clear()
-            pendingBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.datagramBytes) { raw in
-                received = withUnsafeMutablePointer(to: &source) { storage in
-                    storage.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        recvfrom(sendDescriptor, raw.baseAddress, Self.datagramBytes, CInt(MSG_DONTWAIT), $0, &sourceLength)
-                    }
-                }
-                return max(0, received)
+            let asked = min(Int(PARLEY_RECVMMSG_MAX), limit - count)
+            let received = Int(parley_recvmmsg(sendDescriptor, pendingReads.buffers, Self.datagramBytes,
+                                               pendingReads.lengths, pendingReads.names, UInt32(asked)))
+            guard received > 0 else { break }
+            for index in 0..<received {
+                count += 1
+                guard let address = Self.socketAddress(pendingReads.name(index).pointee) else { continue }
+                pendingBuffer.clear()
+                pendingBuffer.writeBytes(UnsafeRawBufferPointer(start: pendingReads.buffers[index],
+                                                                count: min(pendingReads.lengths[index], Self.datagramBytes)))
+                receive(pendingBuffer, address)
             }
-            guard received >= 0 else { break }
-            count += 1
-            guard let address = Self.socketAddress(source) else { continue }
-            receive(pendingBuffer, address)
+            if received < asked { break }
         }
         if count > 0 { readComplete() }
         return count
@@ -173,5 +172,31 @@ final class UdpDriver: @unchecked Sendable {
         func errorCaught(context: ChannelHandlerContext, error: Error) {
             // ICMP errors (e.g. port unreachable from a departed peer) must not close the socket.
         }
+    }
+}
+
+/// recvmmsg's buffers for `UdpDriver.readPending`, allocated once.
+private final class PendingReads {
+    let buffers = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: Int(PARLEY_RECVMMSG_MAX))
+    let names = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: Int(PARLEY_RECVMMSG_MAX))
+    let lengths = UnsafeMutablePointer<Int>.allocate(capacity: Int(PARLEY_RECVMMSG_MAX))
+    private let data = UnsafeMutableRawPointer.allocate(byteCount: Int(PARLEY_RECVMMSG_MAX) * UdpDriver.datagramBytes, alignment: 16)
+    private let addresses = UnsafeMutablePointer<sockaddr_storage>.allocate(capacity: Int(PARLEY_RECVMMSG_MAX))
+
+    init() {
+        for index in 0..<Int(PARLEY_RECVMMSG_MAX) {
+            buffers[index] = data + index * UdpDriver.datagramBytes
+            names[index] = UnsafeMutableRawPointer(addresses + index)
+        }
+    }
+
+    func name(_ index: Int) -> UnsafeMutablePointer<sockaddr_storage> { addresses + index }
+
+    deinit {
+        buffers.deallocate()
+        names.deallocate()
+        lengths.deallocate()
+        data.deallocate()
+        addresses.deallocate()
     }
 }

@@ -114,3 +114,22 @@ int parley_sendmmsg(int fd, void *const *buffers, const size_t *lengths, void *c
     }
     return sendmmsg(fd, headers, count, 0);
 }
+
+int parley_recvmmsg(int fd, void *const *buffers, size_t capacity, size_t *lengths, void *const *names,
+                    unsigned count) {
+    if (count > PARLEY_RECVMMSG_MAX) count = PARLEY_RECVMMSG_MAX;
+    struct mmsghdr headers[PARLEY_RECVMMSG_MAX];
+    struct iovec vectors[PARLEY_RECVMMSG_MAX];
+    memset(headers, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned i = 0; i < count; i++) {
+        vectors[i].iov_base = buffers[i];
+        vectors[i].iov_len = capacity;
+        headers[i].msg_hdr.msg_name = names[i];
+        headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+    }
+    int received = recvmmsg(fd, headers, count, MSG_DONTWAIT, NULL);
+    for (int i = 0; i < received; i++) lengths[i] = headers[i].msg_len;
+    return received;
+}

@@ -27,6 +27,14 @@ int parley_opus_decoder_reset(OpusDecoder *dec);
 int parley_sendmmsg(int fd, void *const *buffers, const size_t *lengths, void *const *names,
                     const unsigned *name_lengths, unsigned count);
 
+// recvmmsg(2) without waiting (MSG_DONTWAIT). Datagram i goes to buffers[i] (capacity
+// bytes each), its length to lengths[i], its source to names[i] (each the size of a
+// struct sockaddr_storage). At most PARLEY_RECVMMSG_MAX per call; returns how many
+// came, or -1 with errno set (EAGAIN when none was waiting).
+#define PARLEY_RECVMMSG_MAX 64
+int parley_recvmmsg(int fd, void *const *buffers, size_t capacity, size_t *lengths, void *const *names,
+                    unsigned count);
+
 // OpenSSL macros.
 long parley_ssl_set_mtu(SSL *ssl, long mtu);
 long parley_dtls_set_link_mtu(SSL *ssl, long mtu);
