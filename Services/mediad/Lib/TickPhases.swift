@@ -72,7 +72,8 @@ struct TickPhases {
     /// shortest waits in sum. A move must shorten the longest wait by `alignMargin`.
     /// Waits of two frames and more are a buffer deepened by a burst, which trims itself.
     static func alignmentSteps(waits: [Double]) -> Int {
-        func cost(_ steps: Int) -> (longest: Double, glitches: Int, total: Double) {
+        typealias Cost = (longest: Double, glitches: Int, total: Double)
+        func cost(_ steps: Int) -> Cost {
             let shift = Double(count - steps) * tickSeconds
             var longest = 0.0, total = 0.0, glitches = 0
             for wait in waits where wait >= 0 && wait < 0.04 {
@@ -85,7 +86,7 @@ struct TickPhases {
             }
             return (longest, glitches, total)
         }
-        func better(_ a: (longest: Double, glitches: Int, total: Double), than b: (longest: Double, glitches: Int, total: Double)) -> Bool {
+        func better(_ a: Cost, than b: Cost) -> Bool {
             // Within a microsecond is a tie: a phase earlier and three later land alike.
             if abs(a.longest - b.longest) > 1e-6 { return a.longest < b.longest }
             if a.glitches != b.glitches { return a.glitches < b.glitches }

@@ -130,11 +130,7 @@ public final class OpusAudioEncoder {
     private func restart(as newApplication: Int32) {
         cleanFramesAsVoip = 0
         parley_opus_encoder_reset(encoder)
-        guard parley_opus_set_application(encoder, newApplication) == OPUS_OK else {
-            _ = configure()
-            return
-        }
-        application = newApplication
+        if parley_opus_set_application(encoder, newApplication) == OPUS_OK { application = newApplication }
         _ = configure()
     }
 
