@@ -9,7 +9,9 @@ import Wire
 /// event loop: datagrams (handed over by the UDP reader), mixer ticks and control
 /// calls run there in turn. Outgoing datagrams are batched per turn.
 final class MediaEngine: @unchecked Sendable {
-    struct Owned {
+    /// A class: a tick's timers and the counters read it for every session, and a
+    /// struct's copy out of the dictionary retained each of its fields every time.
+    final class Owned {
         let session: ServerSession
         let roomId: String
         /// The signald connection that created the session; it gets the session's events.
@@ -18,6 +20,12 @@ final class MediaEngine: @unchecked Sendable {
         var lastIce = IceLiteCounters()
         /// Sources routed to this session (mirrors the session's bounded validated list).
         var addresses: [TransportAddress] = []
+
+        init(session: ServerSession, roomId: String, owner: WireConnection?) {
+            self.session = session
+            self.roomId = roomId
+            self.owner = owner
+        }
     }
 
     /// The mixer period is 20 ms; each 5 ms tick mixes one phase of the rooms.
@@ -26,6 +34,8 @@ final class MediaEngine: @unchecked Sendable {
     static let readInterval = TimeAmount.milliseconds(1)
     /// Datagrams read before the next slice of a tick (the socket keeps the rest).
     static let readsBetweenSlices = 256
+    /// A session's counters are published on every this many visits of its timer group.
+    static let publishEveryVisits = 10
 
     let loop: EventLoop
     let index: Int
@@ -101,7 +111,7 @@ final class MediaEngine: @unchecked Sendable {
     /// Routes `source` to the session from now on, and forgets the sources the session
     /// itself no longer accepts, so a peer hopping ports cannot grow the tables.
     private func learn(_ source: TransportAddress, for participantId: String) {
-        guard var owned = sessions[participantId] else { return }
+        guard let owned = sessions[participantId] else { return }
         byAddress[source] = participantId
         directory.learned(address: source, engine: index)
         owned.addresses.append(source)
@@ -112,7 +122,6 @@ final class MediaEngine: @unchecked Sendable {
             for address in forgotten { byAddress[address] = nil }
             directory.forget(addresses: forgotten)
         }
-        sessions[participantId] = owned
     }
 
     /// Known address first; else the ufrag in a STUN request's USERNAME.
@@ -184,7 +193,7 @@ final class MediaEngine: @unchecked Sendable {
             room.tick(now: now, into: outbox)
             // Each room's mix leaves as soon as it is ready, not after every room's.
             flushOutbox()
-            for session in room.sessionsWithEvents { drainEvents(of: session.participantId) }
+            deliverEvents(of: room)
             let failed = room.takeEncodeErrors()
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
             for wait in room.speakerWaits { MediaMetrics.speakerWait.recordNanoseconds(Int64(wait * 1e9)) }
@@ -212,9 +221,14 @@ final class MediaEngine: @unchecked Sendable {
         // this phase, which moving would change).
         for room in mixed where room.participantCount > 0 { phases.align(room, in: phase, waits: room.speakerWaits) }
         if phase == 0 {
-            for session in timerGroups.due(inPeriod: tickCount / TickPhases.count) {
+            let period = tickCount / TickPhases.count
+            // Every tenth visit of a group (once a second) its sessions' counters are
+            // published too: all of a town hall's at once stalled a tick by ~3 ms.
+            let publishing = (period / SessionTimerGroups.count) % Self.publishEveryVisits == 0
+            for session in timerGroups.due(inPeriod: period) {
                 send(session.handleTimeout(now: now))
-                drainEvents(of: session.participantId)
+                if publishing { publishCounters(of: session.participantId) }
+                if session.hasEvents { drainEvents(of: session.participantId) }
             }
         }
         flushOutbox()
@@ -243,8 +257,14 @@ final class MediaEngine: @unchecked Sendable {
                 self.scheduleFanOut(of: room, due: due)
             } else {
                 MediaMetrics.mixDelay.recordNanoseconds((NIODeadline.now() - due).nanoseconds)
+                // The listeners' frames, taken with the last slice, may have raised events.
+                self.deliverEvents(of: room)
             }
         }
+    }
+
+    private func deliverEvents(of room: MixingRoom) {
+        for session in room.takeSessionsWithEvents() { drainEvents(of: session.participantId) }
     }
 
     private func advanceClock() {
@@ -261,18 +281,14 @@ final class MediaEngine: @unchecked Sendable {
             tickCpuPercent = Double(tickBusyNanoseconds) / Double(window.nanoseconds) * 100
             tickBusyNanoseconds = 0
             tickWindowStart = now
-            publishCounters()
+            MediaMetrics.sessions.record(sessions.count)
+            MediaMetrics.rooms.record(rooms.count)
         }
     }
 
-    private func publishCounters() {
-        for participantId in sessions.keys { publishCounters(of: participantId) }
-        MediaMetrics.sessions.record(sessions.count)
-        MediaMetrics.rooms.record(rooms.count)
-    }
-
-    /// Adds what one session dropped since the last call; also run just before a
-    /// session is removed, so packets refused in its last second are still counted.
+    /// Adds what one session dropped since the last call (each session once a second,
+    /// with its timer group); also run just before a session is removed, so packets
+    /// refused in its last second are still counted.
     private func publishCounters(of participantId: String) {
         guard let owned = sessions[participantId] else { return }
         let now = owned.session.counters
@@ -288,8 +304,8 @@ final class MediaEngine: @unchecked Sendable {
         add(ice.droppedFingerprint - owned.lastIce.droppedFingerprint, "stun_fingerprint")
         add(ice.droppedUsername - owned.lastIce.droppedUsername, "stun_username")
         add(ice.droppedMalformed - owned.lastIce.droppedMalformed, "stun_malformed")
-        sessions[participantId]?.lastCounters = now
-        sessions[participantId]?.lastIce = ice
+        owned.lastCounters = now
+        owned.lastIce = ice
         if let delay = owned.session.playoutDelay { MediaMetrics.playoutDelay.recordSeconds(delay) }
     }
 

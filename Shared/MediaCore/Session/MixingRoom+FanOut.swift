@@ -7,33 +7,88 @@
 extension MixingRoom {
     public static let defaultFanOutSlice = 64
 
+    /// One tick's packets: the speakers' own, then the one feed every other member
+    /// of the roster gets. Listeners are walked in the roster itself (a copy of the
+    /// array shares its storage), not queued one by one, so a packet costs its
+    /// wrapping and little else.
     struct FanOut {
         var slice = MixingRoom.defaultFanOutSlice
-        private var pending: [(session: ServerSession, payload: [UInt8])] = []
-        private var next = 0
+        private var speakers: [(session: ServerSession, payload: [UInt8])] = []
+        private var nextSpeaker = 0
+        private var listeners: [ServerSession] = []
+        /// The speakers, served above: skipped in `listeners`.
+        private var skipped: [ServerSession] = []
+        private var feed: Feed = .conceal
+        private var nextListener = 0
+        private var forwards = 0
+        /// The worst downlink loss among the listeners sent the shared mix, if any was.
+        private var sharedLoss: Int32?
 
-        var isEmpty: Bool { next >= pending.count }
+        var isEmpty: Bool { nextSpeaker >= speakers.count && nextListener >= listeners.count }
 
         /// Who still has a packet to come this tick (tests).
-        var waiting: [String] { pending[next...].map(\.session.participantId) }
+        var waiting: [String] {
+            speakers[nextSpeaker...].map(\.session.participantId)
+                + listeners[nextListener...].filter { listener in
+                    listener.isConnected && !skipped.contains { $0 === listener }
+                }.map(\.participantId)
+        }
 
-        mutating func add(_ session: ServerSession, _ payload: [UInt8]) {
-            pending.append((session, payload))
+        mutating func addSpeaker(_ session: ServerSession, _ payload: [UInt8]) {
+            speakers.append((session, payload))
+        }
+
+        /// Everyone in `roster` but `speakers` is sent `feed`.
+        mutating func setListeners(_ roster: [ServerSession], skipping speakers: [ServerSession], feed: Feed) {
+            listeners = roster
+            skipped = speakers
+            self.feed = feed
+            nextListener = 0
+        }
+
+        /// Listeners sent a speaker's packet as it arrived, since the last call.
+        mutating func takeForwards() -> Int {
+            defer { forwards = 0 }
+            return forwards
+        }
+
+        mutating func takeSharedLoss() -> Int32? {
+            defer { sharedLoss = nil }
+            return sharedLoss
         }
 
         /// Wraps up to `limit` pending packets into `sink`. A session that ended
         /// meanwhile (left, kicked) wraps nothing.
         mutating func drain(into sink: DatagramSink, limit: Int) {
             var wrapped = 0
-            while next < pending.count && wrapped < limit {
-                pending[next].session.packetize(opus: pending[next].payload, into: sink)
-                next += 1
+            while nextSpeaker < speakers.count && wrapped < limit {
+                speakers[nextSpeaker].session.packetize(opus: speakers[nextSpeaker].payload, into: sink)
+                nextSpeaker += 1
                 wrapped += 1
             }
-            if next >= pending.count {
-                // Keeps the storage; lets go of the payloads (the encoders reuse theirs).
-                pending.removeAll(keepingCapacity: true)
-                next = 0
+            while nextListener < listeners.count && wrapped < limit {
+                let listener = listeners[nextListener]
+                nextListener += 1
+                guard listener.isConnected, !skipped.contains(where: { $0 === listener }) else { continue }
+                wrapped += 1
+                switch feed {
+                case .conceal:
+                    listener.skipFrame()
+                case .send(let payload, let source):
+                    if source == .forward { forwards += 1 }
+                    if source == .sharedMix { sharedLoss = max(sharedLoss ?? 0, listener.downlinkLoss.percent) }
+                    if let payload { listener.packetize(opus: payload, into: sink) }
+                }
+            }
+            if isEmpty {
+                // Keeps the storage; lets go of the payloads (the encoders reuse theirs)
+                // and of the roster's copy (a member joining later need not copy it).
+                speakers.removeAll(keepingCapacity: true)
+                nextSpeaker = 0
+                listeners = []
+                skipped.removeAll(keepingCapacity: true)
+                feed = .conceal
+                nextListener = 0
             }
         }
     }
@@ -43,7 +98,7 @@ extension MixingRoom {
 
     /// Queues the next slice of this tick's packets into `sink`.
     public func continueFanOut(into sink: DatagramSink) {
-        fanOut.drain(into: sink, limit: fanOut.slice)
+        drainFanOut(into: sink, limit: fanOut.slice)
     }
 
     /// The next slice of this tick's packets, as transmits (tests).

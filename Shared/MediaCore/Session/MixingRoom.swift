@@ -62,6 +62,8 @@ public final class MixingRoom {
 
     /// Packets of this tick still to be wrapped and sent (see `continueFanOut`).
     var fanOut = FanOut()
+    /// The tick whose listener frames are still to be taken, once its packets are out.
+    private var listenerFramesDue: Double?
 
     public init(id: String, maxSpeakers: Int = 3, encoderOptions: OpusEncoderOptions = OpusEncoderOptions(),
                 fanOutSlice: Int = MixingRoom.defaultFanOutSlice) throws {
@@ -158,9 +160,15 @@ public final class MixingRoom {
     /// Who is being mixed right now.
     public var selectedSpeakers: Set<String> { speakers.selected }
 
-    /// Members whose session raised events (talking changes) this tick, for the
-    /// driver to deliver; refilled every tick.
-    public private(set) var sessionsWithEvents: [ServerSession] = []
+    /// Members whose session raised events (talking changes) since the last call, for
+    /// the driver to deliver: after a tick, and after the slice that ends its fan-out
+    /// (the listeners' frames are taken then).
+    private var sessionsWithEvents: [ServerSession] = []
+
+    public func takeSessionsWithEvents() -> [ServerSession] {
+        defer { sessionsWithEvents.removeAll(keepingCapacity: true) }
+        return sessionsWithEvents
+    }
 
     /// How long each selected speaker's frame waited for this tick (those that played
     /// one): the mixing thread lines the room's tick up with their arrivals.
@@ -177,7 +185,7 @@ public final class MixingRoom {
     /// (and any the last tick had not sent yet) into `sink`; `continueFanOut` gives the rest.
     public func tick(now: Double, into sink: DatagramSink) {
         // Whatever the last tick left unsent goes first: each stream keeps its order.
-        fanOut.drain(into: sink, limit: .max)
+        drainFanOut(into: sink, limit: .max)
         tickCount += 1
         if tickCount % 50 == 0 { dropIdleEncoders() }
         loudness.removeAll(keepingCapacity: true)
@@ -197,7 +205,6 @@ public final class MixingRoom {
         voices.removeAll(keepingCapacity: true)
         decodesLastTick = 0
         speakerWaits.removeAll(keepingCapacity: true)
-        sessionsWithEvents.removeAll(keepingCapacity: true)
         speakerSessions.removeAll(keepingCapacity: true)
         // The speakers' frames first: they decide what everyone hears.
         for id in selected {
@@ -212,32 +219,45 @@ public final class MixingRoom {
         var mix = TickMix()
         encodesLastTick = 0
         forwardsLastTick = 0
-        // Every listener who is not a speaker hears the same thing: worked out once.
-        var listenersFeed: Feed?
-        for session in roster {
-            let isSpeaker = speakerSessions.contains { $0 === session }
-            if !isSpeaker { _ = nextFrame(of: session, decode: session.decodesForLevel, now: now) }
-            guard session.isConnected else { continue }
-            let feed: Feed
-            if isSpeaker {
-                feed = self.feed(for: session.participantId, selected: selected, mixing: mixing, mix: &mix)
-            } else if let known = listenersFeed {
-                feed = known
-            } else {
-                feed = self.feed(for: session.participantId, selected: selected, mixing: mixing, mix: &mix)
-                listenersFeed = feed
-            }
-            switch feed {
+        // The speakers first, each with its own feed: they talk with each other.
+        for session in speakerSessions where session.isConnected {
+            switch feed(for: session.participantId, selected: selected, mixing: mixing, mix: &mix) {
             case .conceal:
                 session.skipFrame()
             case .send(let payload, let source):
                 if source == .forward { forwardsLastTick += 1 }
-                if source == .sharedMix { mix.sharedLoss = max(mix.sharedLoss, session.downlinkLoss.percent) }
-                if let payload { fanOut.add(session, payload) }
+                if let payload { fanOut.addSpeaker(session, payload) }
             }
         }
-        fanOut.drain(into: sink, limit: fanOut.slice)
-        if mix.shared != nil { sharedListenersLoss = mix.sharedLoss }
+        // Every listener who is not a speaker hears the same thing: worked out once,
+        // and sent down the roster by `drainFanOut` with nothing else on the way.
+        if roster.count > speakerSessions.count {
+            let shared = feed(for: nil, selected: selected, mixing: mixing, mix: &mix)
+            fanOut.setListeners(roster, skipping: speakerSessions, feed: shared)
+        }
+        // The listeners' own streams (DTX, mostly) are read once their packets are out.
+        listenerFramesDue = now
+        drainFanOut(into: sink, limit: fanOut.slice)
+    }
+
+    /// Wraps up to `limit` of this tick's packets into `sink`; once the last is out,
+    /// takes the listeners' frames for this tick (`takeListenerFrames`).
+    func drainFanOut(into sink: DatagramSink, limit: Int) {
+        fanOut.drain(into: sink, limit: limit)
+        guard fanOut.isEmpty else { return }
+        forwardsLastTick += fanOut.takeForwards()
+        if let loss = fanOut.takeSharedLoss() { sharedListenersLoss = loss }
+        if let now = listenerFramesDue { takeListenerFrames(now: now) }
+    }
+
+    /// Every member but the speakers takes its frame for the tick: it keeps each jitter
+    /// buffer moving (and the decoders of streams without levels, and the talking
+    /// detectors), but none of it changes what the tick sends.
+    private func takeListenerFrames(now: Double) {
+        listenerFramesDue = nil
+        for session in roster where !speakerSessions.contains(where: { $0 === session }) {
+            _ = nextFrame(of: session, decode: session.decodesForLevel, now: now)
+        }
     }
 
     /// A member's next frame for this tick, noting its decode and its events.
@@ -249,27 +269,26 @@ public final class MixingRoom {
     }
 
     /// What one listener is sent this tick.
-    private enum Feed {
+    enum Feed {
         /// Nothing: the lone speaker's frame is missing and the listener's decoder conceals it.
         case conceal
         /// `payload` is nil when its encode failed (counted; the listener misses the frame).
         case send(payload: [UInt8]?, source: FeedSource)
     }
 
-    private enum FeedSource { case silence, forward, personalMix, sharedMix }
+    enum FeedSource { case silence, forward, personalMix, sharedMix }
 
     /// The tick's sum and shared encode, made on first need.
     private struct TickMix {
         var summed = false
         var shared: [UInt8]?
-        var sharedLoss: Int32 = 0
     }
 
-    /// What `id` hears: silence, the one voice it hears as it arrived, its own
-    /// mix-minus (a mixed speaker), or the shared mix of everyone.
-    private func feed(for id: String, selected: [String], mixing: Bool, mix: inout TickMix) -> Feed {
+    /// What `id` hears (nil: any member who is not a speaker): silence, the one voice
+    /// it hears as it arrived, its own mix-minus (a mixed speaker), or the shared mix.
+    private func feed(for id: String?, selected: [String], mixing: Bool, mix: inout TickMix) -> Feed {
         // How many voices this listener hears (all but its own).
-        let isVoice = voices.contains(id)
+        let isVoice = id.map { voices.contains($0) } ?? false
         let heardCount = voices.count - (isVoice ? 1 : 0)
         if heardCount == 0 {
             if !mixing, let lone = selected.first, lone != id, packets[lone] == nil { return .conceal }
@@ -280,7 +299,7 @@ public final class MixingRoom {
         }
         if !mix.summed { MixMinus.sum(frames.values, into: &mixTotal) }
         mix.summed = true
-        if isVoice, let own = frames[id] {
+        if isVoice, let id, let own = frames[id] {
             // A mixed speaker hears everyone but itself, from its own encoder.
             MixMinus.limit(mixTotal, minus: own, into: &mixFrame)
             return .send(payload: encodePersonal(mixFrame, for: id), source: .personalMix)
