@@ -41,6 +41,7 @@ final class InMemoryCallTests: XCTestCase {
     func runCall(lossRate: Double, maxExtraDelay: Double, tones: [Double?]? = nil, levels: [UInt8]? = nil,
                  maxSpeakers: Int = 3, defersSrtp: Bool = false,
                  fanOutSlice: Int = MixingRoom.defaultFanOutSlice, continuesFanOut: Bool = true,
+                 levelAt: ((_ peer: Int, _ now: Double) -> UInt8?)? = nil,
                  afterTick: ((MixingRoom, Double) -> Void)? = nil) throws -> [[Int16]] {
         let tones = tones ?? self.tones.map { Optional($0) }
         let levels = levels ?? Array(repeating: 30, count: tones.count)
@@ -102,7 +103,7 @@ final class InMemoryCallTests: XCTestCase {
                     tones[index] == nil ? 0 : Int16(8000 * sin(phase[index] + 2 * .pi * tone * Double(i) / 48000))
                 }
                 phase[index] += 2 * .pi * tone * 960 / 48000
-                let level: UInt8 = tones[index] == nil ? 127 : levels[index]
+                let level: UInt8 = levelAt?(index, now) ?? (tones[index] == nil ? 127 : levels[index])
                 if let transmit = client.peer.send(opus: try client.encoder.encode(pcm: pcm), level: level) {
                     network.send([transmit], from: client.address, now: now, media: true)
                 }
@@ -297,5 +298,40 @@ extension InMemoryCallTests {
         XCTAssertEqual(planned.reported, [0, 0, 0, 0])
         XCTAssertEqual(planned.shared, 0)
         XCTAssertEqual(planned.personal, [0, 0, 0])
+    }
+}
+
+/// Speaker selection walks only the members that sent a level since the last tick
+/// or are fading from speech: a town hall's silent listeners cost nothing per tick.
+extension InMemoryCallTests {
+    func testSilentListenersDropOutOfTheLevelWalk() throws {
+        var hotCounts = Set<Int>()
+        var speakers = Set<String>()
+        let received = try runCall(lossRate: 0, maxExtraDelay: 0, tones: [440, 550, nil, nil, nil]) { room, now in
+            guard now > 2 else { return }
+            hotCounts.insert(room.hotCount)
+            speakers.formUnion(room.selectedSpeakers)
+        }
+        XCTAssertEqual(hotCounts, [2], "the two talkers stay; listeners sending level 127 every frame drop out")
+        XCTAssertEqual(speakers, ["p0", "p1"])
+        let listener = Array(received[4].suffix(48000 * 2))
+        for tone in [440.0, 550] { XCTAssertGreaterThan(Goertzel.level(listener, frequency: tone), -30) }
+    }
+
+    /// A member that was silent (out of the walk) and starts to speak is selected.
+    func testAListenerWhoStartsTalkingIsSelected() throws {
+        var selectedBefore = Set<String>(), selectedAfter = Set<String>(), hotBefore = 0
+        let received = try runCall(lossRate: 0, maxExtraDelay: 0, tones: [440, 550, nil],
+                                   levelAt: { peer, now in peer == 1 && now < 2.5 ? 127 : nil }) { room, now in
+            if now > 1.5 && now < 2.5 {
+                selectedBefore.formUnion(room.selectedSpeakers)
+                hotBefore = max(hotBefore, room.hotCount)
+            }
+            if now > 3 { selectedAfter.formUnion(room.selectedSpeakers) }
+        }
+        XCTAssertEqual(selectedBefore, ["p0"])
+        XCTAssertEqual(hotBefore, 1, "p1 sends level 127: out of the walk")
+        XCTAssertEqual(selectedAfter, ["p0", "p1"])
+        XCTAssertGreaterThan(Goertzel.level(Array(received[2].suffix(48000)), frequency: 550), -30, "p2 hears p1 once it talks")
     }
 }

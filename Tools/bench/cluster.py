@@ -97,7 +97,11 @@ class Cluster:
         # (presence and talking events fanned out to every participant) must not stall
         # the generator's send clock and receive path, which would count as mediad's lateness.
         nice = NICE if name == "mediad" else []
-        proc = subprocess.Popen(nice + ["taskset", "-c", core, os.path.join(folder, name)], env=self.env,
+        env = dict(self.env)
+        # BENCH_MEDIAD_LOG_LEVEL=debug: mediad's phase moves, without the others' chatter.
+        if name == "mediad" and os.environ.get("BENCH_MEDIAD_LOG_LEVEL"):
+            env["VOICE_LOG_LEVEL"] = os.environ["BENCH_MEDIAD_LOG_LEVEL"]
+        proc = subprocess.Popen(nice + ["taskset", "-c", core, os.path.join(folder, name)], env=env,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.procs[name] = proc
         return proc

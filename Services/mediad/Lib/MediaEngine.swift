@@ -219,7 +219,12 @@ final class MediaEngine: @unchecked Sendable {
         phases.recordBusy(Double(mixing) / 1e9, phase: phase)
         // Line each room's tick up with its speakers' arrivals (after the loop over
         // this phase, which moving would change).
-        for room in mixed where room.participantCount > 0 { phases.align(room, in: phase, waits: room.speakerWaits) }
+        for room in mixed where room.participantCount > 0 {
+            if let moved = phases.align(room, in: phase, waits: room.speakerWaits) {
+                logger.debug("room moved phase", metadata: ["room": "\(room.id)", "from": "\(phase)", "to": "\(moved)",
+                                                            "waits_ms": "\(room.speakerWaits.map { Int($0 * 1000) })"])
+            }
+        }
         if phase == 0 {
             let period = tickCount / TickPhases.count
             // Every tenth visit of a group (once a second) its sessions' counters are

@@ -96,6 +96,22 @@ final class AudioReceiver {
         smooth(level)
     }
 
+    /// The level `beginTick` took in for this tick (127 when none came), until the
+    /// tick's frame is taken; nil for a stream whose level comes from decoding it.
+    var levelThisTick: UInt8? { audioLevelExtensionId == nil ? nil : tickLevel }
+
+    /// A level arrived since the last `beginTick`.
+    var hasPendingLevel: Bool { pendingLevel != nil }
+
+    /// True (and the loudness set to exactly 127) once the smoothed level is within a
+    /// hundredth of silence with no level waiting: folding in more silence would
+    /// change nothing. Never for a stream whose level comes from decoding it.
+    func settlesSilent() -> Bool {
+        guard audioLevelExtensionId != nil, pendingLevel == nil, loudness > 126.99 else { return false }
+        loudness = 127
+        return true
+    }
+
     private func smooth(_ level: UInt8) {
         loudness = 0.6 * loudness + 0.4 * Double(level)
     }

@@ -48,6 +48,8 @@ public final class MixingRoom {
     public var personalEncoderCount: Int { personalEncoders.count }
     // Per-tick working sets, emptied and refilled every tick so their storage is reused.
     private var loudness: [String: Double] = [:]
+    /// Members in `loudness` whose stream was silent this very tick (`SpeakerSelector`).
+    private var silentNow: Set<String> = []
     private var frames: [String: [Int16]] = [:]
     private var packets: [String: [UInt8]] = [:]
     private var voices: [String] = []
@@ -62,6 +64,14 @@ public final class MixingRoom {
 
     /// Packets of this tick still to be wrapped and sent (see `continueFanOut`).
     var fanOut = FanOut()
+    /// Where members note a level that came in (see `LevelMarks`), and what a tick took from it.
+    private let levelMarks = LevelMarks()
+    private var marked: [ServerSession] = []
+    /// The members a tick folds levels for: those that sent one, until it fades to
+    /// silence, and those whose level comes from decoding (always).
+    private var hot: [ServerSession] = []
+    /// How many members the next tick walks for levels beyond those marked since (tests).
+    var hotCount: Int { hot.count }
     /// The tick whose listener frames are still to be taken, once its packets are out.
     private var listenerFramesDue: Double?
 
@@ -94,6 +104,12 @@ public final class MixingRoom {
         options.dtx = encoderOptions.dtx || session.offer.opus.useDtx
         let previous = members[session.participantId]
         members[session.participantId] = Member(session: session, encoderOptions: options)
+        previous?.session.levelMarks = nil
+        session.levelMarks = levelMarks
+        if session.decodesForLevel {
+            session.isLevelHot = true
+            hot.append(session)
+        }
         if let previous, let slot = roster.firstIndex(where: { $0 === previous.session }) {
             roster[slot] = session
         } else {
@@ -106,6 +122,8 @@ public final class MixingRoom {
         personalEncoders[participantId] = nil
         guard let removed = members.removeValue(forKey: participantId) else { return [] }
         roster.removeAll { $0 === removed.session }
+        // Closed below: the next tick drops it from `hot`.
+        removed.session.levelMarks = nil
         return removed.session.close(reason: reason)
     }
 
@@ -188,15 +206,8 @@ public final class MixingRoom {
         drainFanOut(into: sink, limit: .max)
         tickCount += 1
         if tickCount % 50 == 0 { dropIdleEncoders() }
-        loudness.removeAll(keepingCapacity: true)
-        for session in roster {
-            session.beginTick()
-            // Only speech can be selected: a town hall's silent listeners stay out of the table.
-            if session.isConnected && !session.muted && session.loudness <= speakers.activeLevel {
-                loudness[session.participantId] = session.loudness
-            }
-        }
-        speakers.select(loudness: loudness)
+        takeLevels()
+        speakers.select(loudness: loudness, silentNow: silentNow)
         let selected = speakers.current
         // A lone speaker is only ever forwarded: nobody needs its decoded audio.
         let mixing = selected.count > 1
@@ -238,6 +249,38 @@ public final class MixingRoom {
         // The listeners' own streams (DTX, mostly) are read once their packets are out.
         listenerFramesDue = now
         drainFanOut(into: sink, limit: fanOut.slice)
+    }
+
+    /// Folds in the levels that came since the last tick and fills `loudness` with the
+    /// members speech could select: only the sessions that sent a level (`LevelMarks`)
+    /// or are still fading from one are walked; a silent one drops out of `hot`.
+    private func takeLevels() {
+        loudness.removeAll(keepingCapacity: true)
+        silentNow.removeAll(keepingCapacity: true)
+        levelMarks.take(into: &marked)
+        for session in marked where !session.isLevelHot && !session.isEnded {
+            session.isLevelHot = true
+            hot.append(session)
+        }
+        var kept = 0
+        for index in hot.indices {
+            let session = hot[index]
+            session.beginTick()
+            // Only speech can be selected: a town hall's silent listeners stay out of the table.
+            if session.isConnected && !session.muted && session.loudness <= speakers.activeLevel {
+                loudness[session.participantId] = session.loudness
+                if let level = session.levelThisTick, Double(level) > speakers.activeLevel {
+                    silentNow.insert(session.participantId)
+                }
+            }
+            guard !session.isEnded, !session.settlesSilent else {
+                session.isLevelHot = false
+                continue
+            }
+            hot[kept] = session
+            kept += 1
+        }
+        hot.removeLast(hot.count - kept)
     }
 
     /// Wraps up to `limit` of this tick's packets into `sink`; once the last is out,

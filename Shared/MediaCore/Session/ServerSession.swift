@@ -26,6 +26,12 @@ public final class ServerSession {
     public private(set) var validatedSources: [TransportAddress] = []
     public static let maxValidatedSources = 8
     private var events: [SessionEvent] = []
+    /// The room's `LevelMarks`, set while the session is a member.
+    var levelMarks: LevelMarks?
+    /// In `levelMarks` since its last `take`.
+    var isLevelMarked = false
+    /// In the room's set of sessions its speaker selection walks (the room's to set).
+    var isLevelHot = false
     private var lastCounters = SessionCounters()
 
     /// - Parameter defersSrtpSetup: when the handshake finishes, leave the keys for
@@ -151,7 +157,11 @@ public final class ServerSession {
             return
         }
         transport.counters.rtpReceived += 1
-        if !receiver.receive(view, in: plain, now: now) { transport.counters.droppedWrongPayloadType += 1 }
+        if !receiver.receive(view, in: plain, now: now) {
+            transport.counters.droppedWrongPayloadType += 1
+        } else if receiver.hasPendingLevel {
+            levelMarks?.mark(self)
+        }
     }
 
     private func handleRtcp(_ plain: [UInt8]) {
@@ -191,6 +201,13 @@ public final class ServerSession {
     public func beginTick() {
         receiver.beginTick()
     }
+
+    /// This tick's own level (not smoothed), after `beginTick`; nil without the extension.
+    var levelThisTick: UInt8? { receiver.levelThisTick }
+
+    /// Whether the level has faded to silence with nothing new to take in, so the
+    /// mixer may skip `beginTick` until a level arrives (it then reads exactly 127).
+    var settlesSilent: Bool { receiver.settlesSilent() }
 
     /// The participant's next 20 ms for the mixer: decoded audio (nil: nothing to add)
     /// and the Opus packet it came from (nil when concealed). With `decode: false`

@@ -1,6 +1,9 @@
 /// Chooses which participants are mixed: at most `maximum` of the loudest current
 /// speakers. An incumbent keeps its place while it is still speaking unless a
-/// newcomer is clearly louder, so the mix does not flap between similar voices.
+/// newcomer is clearly louder, so the mix does not flap between similar voices;
+/// an incumbent whose stream was silent this very tick (its smoothed loudness still
+/// fading) yields to a newcomer who speaks, or the newcomer's first frames, read
+/// while it waited for the slot, would never be heard.
 /// Runs every tick of every room, so it works in reused arrays (no allocation once
 /// the room's speakers have settled).
 public struct SpeakerSelector {
@@ -21,8 +24,9 @@ public struct SpeakerSelector {
 
     public var selected: Set<String> { Set(current) }
 
-    /// Updates the selection from each candidate's current loudness.
-    public mutating func select(loudness: [String: Double]) {
+    /// Updates the selection from each candidate's current loudness; `silentNow` are
+    /// those whose stream sent silence (or nothing) this tick.
+    public mutating func select(loudness: [String: Double], silentNow: Set<String> = []) {
         current.removeAll { (loudness[$0] ?? 127) > activeLevel }
         newcomers.removeAll(keepingCapacity: true)
         for (id, level) in loudness where level <= activeLevel && !current.contains(id) {
@@ -35,14 +39,27 @@ public struct SpeakerSelector {
             } else if let quietest = current.indices.max(by: { (loudness[current[$0]] ?? 127, current[$0]) < (loudness[current[$1]] ?? 127, current[$1]) }),
                       level + displaceMargin < (loudness[current[quietest]] ?? 127) {
                 current[quietest] = id
+            } else if !silentNow.contains(id), let silent = quietestIncumbent(in: silentNow, loudness: loudness) {
+                current[silent] = id
             }
         }
     }
 
+    /// The index in `current` of the quietest incumbent among `ids`, if any is.
+    private func quietestIncumbent(in ids: Set<String>, loudness: [String: Double]) -> Int? {
+        var quietest: Int?
+        for index in current.indices where ids.contains(current[index]) {
+            if let found = quietest,
+               (loudness[current[found]] ?? 127, current[found]) >= (loudness[current[index]] ?? 127, current[index]) { continue }
+            quietest = index
+        }
+        return quietest
+    }
+
     /// `select`, returning the selection (tests).
     @discardableResult
-    public mutating func update(loudness: [String: Double]) -> Set<String> {
-        select(loudness: loudness)
+    public mutating func update(loudness: [String: Double], silentNow: Set<String> = []) -> Set<String> {
+        select(loudness: loudness, silentNow: silentNow)
         return selected
     }
 }
