@@ -130,3 +130,65 @@ final class TickPhasesTests: XCTestCase {
         XCTAssertEqual(phases.phase(of: townHall), 3, "phase 2 has a room now, which 12 ms more would delay")
     }
 }
+
+/// A room alone in its phase lines its tick up with its speakers to within a fraction
+/// of a millisecond, not just to the nearest 5 ms phase.
+extension TickPhasesTests {
+    private func window(_ phases: inout TickPhases, _ room: MixingRoom, in phase: Int, waits: [Double]) -> (phase: Int, offset: Double)? {
+        for _ in 1..<TickPhases.fineWindow { XCTAssertNil(phases.fineAlign(room, in: phase, waits: waits)) }
+        return phases.fineAlign(room, in: phase, waits: waits)
+    }
+
+    func testATickTooCloseToAnArrivalComesLaterWithinItsPhase() throws {
+        var phases = TickPhases()
+        let room = try MixingRoom(id: "a")
+        phases.add(room)
+        let moved = try XCTUnwrap(window(&phases, room, in: 0, waits: [0.0105, 0.0005]))
+        XCTAssertEqual(moved.phase, 0)
+        XCTAssertEqual(moved.offset, 0.0015, accuracy: 1e-9, "0.5 ms before the tick: 1.5 ms later, to the 2 ms margin")
+        XCTAssertEqual(phases.offsets[0], 0.0015, accuracy: 1e-9)
+    }
+
+    func testSpareWaitIsGivenBackByHalvesAndPastThePhaseStartIntoAnEmptyOne() throws {
+        var phases = TickPhases()
+        let room = try MixingRoom(id: "a")
+        phases.add(room)
+        let moved = try XCTUnwrap(window(&phases, room, in: 0, waits: [0.0145, 0.0045]))
+        XCTAssertEqual(moved.phase, 3, "2.5 ms spare, 1.25 ms earlier: before phase 0 starts, so in phase 3")
+        XCTAssertEqual(moved.offset, 0.005 - 0.00125, accuracy: 1e-9)
+        XCTAssertFalse(phases.skipsTick(room), "moved earlier: mixes at its new phase's next tick")
+        XCTAssertEqual(phases.phase(of: room), 3)
+    }
+
+    func testTheShortestWaitOfTheWindowDecidesAndSmallOrWholePhaseShiftsAreLeft() throws {
+        var phases = TickPhases()
+        let room = try MixingRoom(id: "a")
+        phases.add(room)
+        for _ in 1..<TickPhases.fineWindow { XCTAssertNil(phases.fineAlign(room, in: 0, waits: [0.009])) }
+        XCTAssertNil(phases.fineAlign(room, in: 0, waits: [0.0021]), "one wait of 2.1 ms in the window: close enough")
+        XCTAssertNil(window(&phases, room, in: 0, waits: [0.012]), "10 ms spare is align's to move by phases")
+        XCTAssertEqual(phases.offsets[0], 0)
+    }
+
+    func testARoomSharingItsPhaseLeavesTheOffsetAlone() throws {
+        var phases = TickPhases()
+        let rooms = try (0..<5).map { try MixingRoom(id: "r\($0)") }
+        rooms.forEach { phases.add($0) }
+        XCTAssertEqual(phases.rooms[0].count, 2)
+        XCTAssertNil(window(&phases, rooms[0], in: 0, waits: [0.0005]))
+        XCTAssertEqual(phases.offsets[0], 0)
+    }
+
+    func testAMoveLaterPastThePhaseEndSitsOutATick() throws {
+        var phases = TickPhases()
+        let room = try MixingRoom(id: "a")
+        phases.add(room)
+        _ = try XCTUnwrap(window(&phases, room, in: 0, waits: [0.0005]))
+        _ = try XCTUnwrap(window(&phases, room, in: 0, waits: [0.0005]))
+        _ = try XCTUnwrap(window(&phases, room, in: 0, waits: [0.0005]))
+        let moved = try XCTUnwrap(window(&phases, room, in: 0, waits: [0.0005]), "4.5 + 1.5 ms is past the phase")
+        XCTAssertEqual(moved.phase, 1)
+        XCTAssertEqual(moved.offset, 0.0015 * 4 - 0.005, accuracy: 1e-9)
+        XCTAssertTrue(phases.skipsTick(room), "its new phase's next tick is too soon")
+    }
+}

@@ -162,13 +162,18 @@ final class MediaEngine: @unchecked Sendable {
 
     private func scheduleTick() {
         guard !stopped else { return }
-        loop.scheduleTask(deadline: nextTick) { self.tick() }
+        loop.scheduleTask(deadline: nextTickDue) { self.tick() }
+    }
+
+    /// The next tick's place on the grid plus its phase's offset (`TickPhases.offsets`).
+    private var nextTickDue: NIODeadline {
+        nextTick + .nanoseconds(Int64(phases.offsets[tickCount % TickPhases.count] * 1e9))
     }
 
     private func tick() {
         let started = NIODeadline.now()
-        tickDue = nextTick
-        if started - nextTick > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
+        tickDue = nextTickDue
+        if started - tickDue > .milliseconds(10) { MediaMetrics.lateTicks.increment() }
         let phase = tickCount % TickPhases.count
         mixed.removeAll(keepingCapacity: true)
         for room in phases.rooms[phase] where !phases.skipsTick(room) { mixed.append(room) }
@@ -223,6 +228,9 @@ final class MediaEngine: @unchecked Sendable {
             if let moved = phases.align(room, in: phase, waits: room.speakerWaits) {
                 logger.debug("room moved phase", metadata: ["room": "\(room.id)", "from": "\(phase)", "to": "\(moved)",
                                                             "waits_ms": "\(room.speakerWaits.map { Int($0 * 1000) })"])
+            } else if let moved = phases.fineAlign(room, in: phase, waits: room.speakerWaits) {
+                logger.debug("room tick shifted", metadata: ["room": "\(room.id)", "from": "\(phase)", "to": "\(moved.phase)",
+                                                            "offset_us": "\(Int(moved.offset * 1e6))"])
             }
         }
         if phase == 0 {

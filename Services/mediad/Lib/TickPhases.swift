@@ -25,6 +25,18 @@ struct TickPhases {
     private(set) var busy = Array(repeating: 0.0, count: TickPhases.count)
     /// How much of its 5 ms a phase may fill with the rooms moved into it.
     static let alignBudget = 0.8 * tickSeconds
+    /// Each phase's tick comes this long after its place on the 5 ms grid: a room
+    /// alone in its phase lines its tick up to within `fineStep` of its speakers'
+    /// arrivals, not just to the nearest 5 ms (which left its last speaker waiting
+    /// anywhere from 2 to 7 ms, and every speaker with it).
+    private(set) var offsets = Array(repeating: 0.0, count: TickPhases.count)
+    static let maximumOffset = tickSeconds - 0.0005
+    /// Ticks over which the shortest wait is taken before the offset follows it.
+    static let fineWindow = 25
+    /// Offset changes smaller than this are not made.
+    static let fineStep = 0.00025
+    /// Per room alone in its phase: the shortest wait this window, and its ticks so far.
+    private var fine: [ObjectIdentifier: (shortest: Double, ticks: Int)] = [:]
 
     /// Records how long `phase`'s rooms took to mix this tick.
     mutating func recordBusy(_ seconds: Double, phase: Int) {
@@ -50,6 +62,7 @@ struct TickPhases {
     mutating func remove(_ room: MixingRoom) {
         for phase in rooms.indices { rooms[phase].removeAll { $0 === room } }
         proposals[ObjectIdentifier(room)] = nil
+        fine[ObjectIdentifier(room)] = nil
         held.remove(ObjectIdentifier(room))
     }
 
@@ -128,10 +141,65 @@ struct TickPhases {
         guard rooms[target].isEmpty || busy[target] + cost <= Self.alignBudget else { return nil }
         busy[target] += cost
         busy[phase] -= cost
+        // Alone there, the room keeps its offset: the move is exactly the steps it chose.
+        if rooms[target].isEmpty { offsets[target] = offsets[phase] }
+        fine[key] = nil
         rooms[phase].removeAll { $0 === room }
         rooms[target].append(room)
         if steps > Self.count { held.insert(key) }
         return target
+    }
+
+    /// After `room` mixed in `phase` (and did not move): when it is alone there, shifts
+    /// its tick once every `fineWindow` ticks so that the shortest wait of the window
+    /// (a wait past a frame counts by where in the 20 ms it arrived, as in
+    /// `alignmentSteps`) approaches `alignMargin`: by the phase's offset, or past either
+    /// end of it into the neighbouring phase when that one is empty (a room moved
+    /// later sits out one tick there, as in `align`). A shift of a whole phase or more
+    /// is `align`'s to make. Returns where the room's tick now is, when it moved.
+    @discardableResult
+    mutating func fineAlign(_ room: MixingRoom, in phase: Int, waits: [Double]) -> (phase: Int, offset: Double)? {
+        let key = ObjectIdentifier(room)
+        guard rooms[phase].count == 1, rooms[phase].first === room else {
+            fine[key] = nil
+            return nil
+        }
+        var shortest = Double.infinity
+        for wait in waits where wait >= 0 && wait < 0.04 { shortest = min(shortest, wait.truncatingRemainder(dividingBy: 0.02)) }
+        guard shortest.isFinite else { return nil }
+        var window = fine[key] ?? (shortest: .infinity, ticks: 0)
+        window = (min(window.shortest, shortest), window.ticks + 1)
+        guard window.ticks >= Self.fineWindow else {
+            fine[key] = window
+            return nil
+        }
+        fine[key] = nil
+        // Positive: the tick may come this much earlier. Later at once (a wait under
+        // the margin is a frame about to miss its tick), earlier by half: the shortest
+        // wait of a window is noisy, and chasing it in full swung the tick back and forth.
+        let spare = window.shortest - Self.alignMargin
+        let shift = spare > 0 ? spare / 2 : spare
+        guard abs(shift) >= Self.fineStep, abs(spare) < Self.tickSeconds else { return nil }
+        var target = phase
+        var offset = offsets[phase] - shift
+        if offset < 0, rooms[(phase + Self.count - 1) % Self.count].isEmpty {
+            target = (phase + Self.count - 1) % Self.count
+            offset += Self.tickSeconds
+        } else if offset > Self.maximumOffset, rooms[(phase + 1) % Self.count].isEmpty {
+            target = (phase + 1) % Self.count
+            offset -= Self.tickSeconds
+            held.insert(key)
+        }
+        offset = min(max(offset, 0), Self.maximumOffset)
+        guard target != phase || abs(offset - offsets[phase]) >= 1e-6 else { return nil }
+        if target != phase {
+            rooms[phase].removeAll()
+            rooms[target].append(room)
+            busy[target] = busy[phase]
+            busy[phase] = 0
+        }
+        offsets[target] = offset
+        return (target, offset)
     }
 
     /// Ticks from tick `count` to the next one with work: a phase with rooms, or

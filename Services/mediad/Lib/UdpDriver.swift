@@ -100,6 +100,13 @@ final class UdpDriver: @unchecked Sendable {
         if setsockopt(descriptor, SOL_SOCKET, SO_SNDBUFFORCE, &size, length) != 0 {
             _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, length)
         }
+        // Don't fragment (as WebRTC peers send): our datagrams are far under any path's
+        // MTU, and an IPv4 datagram that may be fragmented needs an IP ID, which Linux
+        // draws from a keyed hash per datagram (~3 % of a town hall's sending).
+        if family == AF_INET {
+            var discover = CInt(IP_PMTUDISC_DO)
+            _ = setsockopt(descriptor, CInt(IPPROTO_IP), IP_MTU_DISCOVER, &discover, length)
+        }
         return descriptor
     }
 
