@@ -4,6 +4,8 @@
 /// jitter buffers) and the thread's other phases start late. So a tick sends the
 /// first `slice` listeners' packets and the driver asks for the rest a slice at a
 /// time, reading datagrams in between. A meeting room never has more to send.
+import CShim
+
 extension MixingRoom {
     public static let defaultFanOutSlice = 64
 
@@ -16,6 +18,10 @@ extension MixingRoom {
         private var speakers: [(session: ServerSession, payload: [UInt8])] = []
         private var nextSpeaker = 0
         private var listeners: [ServerSession] = []
+        /// `listeners`' objects, whose first lines are prefetched `prefetchDistance` ahead.
+        private var listenerObjects: [UnsafeRawPointer] = []
+        static let prefetchDistance = 4
+        static let prefetchLines: UInt32 = 8
         /// The speakers, served above: skipped in `listeners`.
         private var skipped: [ServerSession] = []
         private var feed: Feed = .conceal
@@ -39,8 +45,10 @@ extension MixingRoom {
         }
 
         /// Everyone in `roster` but `speakers` is sent `feed`.
-        mutating func setListeners(_ roster: [ServerSession], skipping speakers: [ServerSession], feed: Feed) {
+        mutating func setListeners(_ roster: [ServerSession], objects: [UnsafeRawPointer], skipping speakers: [ServerSession],
+                                   feed: Feed) {
             listeners = roster
+            listenerObjects = objects
             skipped = speakers
             self.feed = feed
             nextListener = 0
@@ -67,6 +75,9 @@ extension MixingRoom {
                 wrapped += 1
             }
             while nextListener < listeners.count && wrapped < limit {
+                if nextListener + Self.prefetchDistance < listenerObjects.count {
+                    parley_prefetch(listenerObjects[nextListener + Self.prefetchDistance], Self.prefetchLines)
+                }
                 let listener = listeners[nextListener]
                 nextListener += 1
                 guard listener.isConnected, !skipped.contains(where: { $0 === listener }) else { continue }
@@ -86,6 +97,7 @@ extension MixingRoom {
                 speakers.removeAll(keepingCapacity: true)
                 nextSpeaker = 0
                 listeners = []
+                listenerObjects = []
                 skipped.removeAll(keepingCapacity: true)
                 feed = .conceal
                 nextListener = 0

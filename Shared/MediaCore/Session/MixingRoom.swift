@@ -31,6 +31,9 @@ public final class MixingRoom {
     /// The members' sessions in the order they joined: what a tick walks (an array is
     /// cheaper to walk than the dictionary, and the fan-out order is stable).
     private var roster: [ServerSession] = []
+    /// The same sessions' addresses, unretained (the roster holds them), for the
+    /// fan-out to prefetch ahead of use (`FanOut.prefetchDistance`).
+    private var rosterObjects: [UnsafeRawPointer] = []
     private let sharedEncoder: OpusAudioEncoder
     private let encoderOptions: OpusEncoderOptions
     public private(set) var encodesLastTick = 0
@@ -110,10 +113,13 @@ public final class MixingRoom {
             session.isLevelHot = true
             hot.append(session)
         }
+        let object = UnsafeRawPointer(Unmanaged.passUnretained(session).toOpaque())
         if let previous, let slot = roster.firstIndex(where: { $0 === previous.session }) {
             roster[slot] = session
+            rosterObjects[slot] = object
         } else {
             roster.append(session)
+            rosterObjects.append(object)
         }
         return previous?.session.close(reason: "replaced") ?? []
     }
@@ -121,7 +127,10 @@ public final class MixingRoom {
     public func remove(_ participantId: String, reason: String = "left") -> [Transmit] {
         personalEncoders[participantId] = nil
         guard let removed = members.removeValue(forKey: participantId) else { return [] }
-        roster.removeAll { $0 === removed.session }
+        if let slot = roster.firstIndex(where: { $0 === removed.session }) {
+            roster.remove(at: slot)
+            rosterObjects.remove(at: slot)
+        }
         // Closed below: the next tick drops it from `hot`.
         removed.session.levelMarks = nil
         return removed.session.close(reason: reason)
@@ -244,7 +253,7 @@ public final class MixingRoom {
         // and sent down the roster by `drainFanOut` with nothing else on the way.
         if roster.count > speakerSessions.count {
             let shared = feed(for: nil, selected: selected, mixing: mixing, mix: &mix)
-            fanOut.setListeners(roster, skipping: speakerSessions, feed: shared)
+            fanOut.setListeners(roster, objects: rosterObjects, skipping: speakerSessions, feed: shared)
         }
         // The listeners' own streams (DTX, mostly) are read once their packets are out.
         listenerFramesDue = now

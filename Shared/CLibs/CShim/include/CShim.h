@@ -35,6 +35,12 @@ int parley_sendmmsg(int fd, void *const *buffers, const size_t *lengths, void *c
 int parley_recvmmsg(int fd, void *const *buffers, size_t capacity, size_t *lengths, void *const *names,
                     unsigned count);
 
+// Asks the CPU to start loading `lines` cache lines from `p` before they are used:
+// a town hall's fan-out walks a thousand sessions, none of them in cache.
+static inline void parley_prefetch(const void *p, unsigned lines) {
+    for (unsigned i = 0; i < lines; i++) __builtin_prefetch((const char *)p + 64 * i);
+}
+
 // OpenSSL macros.
 long parley_ssl_set_mtu(SSL *ssl, long mtu);
 long parley_dtls_set_link_mtu(SSL *ssl, long mtu);
