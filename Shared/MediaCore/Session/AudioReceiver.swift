@@ -106,7 +106,7 @@ final class AudioReceiver {
     /// True (and the loudness set to exactly 127) once the smoothed level is within a
     /// hundredth of silence with no level waiting: folding in more silence would
     /// change nothing. Never for a stream whose level comes from decoding it.
-    func settlesSilent() -> Bool {
+    func settleIfSilent() -> Bool {
         guard audioLevelExtensionId != nil, pendingLevel == nil, loudness > 126.99 else { return false }
         loudness = 127
         return true

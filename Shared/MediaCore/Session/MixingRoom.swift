@@ -282,7 +282,7 @@ public final class MixingRoom {
                     silentNow.insert(session.participantId)
                 }
             }
-            guard !session.isEnded, !session.settlesSilent else {
+            guard !session.isEnded, !session.settleIfSilent() else {
                 session.isLevelHot = false
                 continue
             }

@@ -205,9 +205,9 @@ public final class ServerSession {
     /// This tick's own level (not smoothed), after `beginTick`; nil without the extension.
     var levelThisTick: UInt8? { receiver.levelThisTick }
 
-    /// Whether the level has faded to silence with nothing new to take in, so the
-    /// mixer may skip `beginTick` until a level arrives (it then reads exactly 127).
-    var settlesSilent: Bool { receiver.settlesSilent() }
+    /// Once the level has faded to silence with nothing new to take in, sets it to
+    /// exactly 127 and returns true: the mixer may skip `beginTick` until a level arrives.
+    func settleIfSilent() -> Bool { receiver.settleIfSilent() }
 
     /// The participant's next 20 ms for the mixer: decoded audio (nil: nothing to add)
     /// and the Opus packet it came from (nil when concealed). With `decode: false`
