@@ -18,6 +18,8 @@ public struct IceLiteAgent: Sendable {
     /// RFC 7675 §5.1: consent expires 30 s after the last valid check.
     public static let consentTimeout: Double = 30
 
+    /// First: the one field a packet's send reads (the session keeps it in its first lines).
+    public private(set) var selectedAddress: TransportAddress?
     public let localUfrag: String
     public let localPassword: String
     /// From the offer; while nil only our half of USERNAME is checked.
@@ -25,7 +27,6 @@ public struct IceLiteAgent: Sendable {
     public var remotePassword: String?
 
     public private(set) var counters = IceLiteCounters()
-    public private(set) var selectedAddress: TransportAddress?
     public private(set) var lastValidCheck: Double?
     /// Whether `selectedAddress` came from USE-CANDIDATE (else: first valid check).
     public private(set) var isNominated = false

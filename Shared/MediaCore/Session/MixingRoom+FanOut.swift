@@ -18,10 +18,13 @@ extension MixingRoom {
         private var speakers: [(session: ServerSession, payload: [UInt8])] = []
         private var nextSpeaker = 0
         private var listeners: [ServerSession] = []
-        /// `listeners`' objects, whose first lines are prefetched `prefetchDistance` ahead.
+        /// `listeners`' objects. Prefetched in two steps, since the send path's addresses
+        /// are read from the session: its first lines `prefetchDistance` listeners ahead,
+        /// then the objects behind it (`ServerSession.prefetchSendPath`) `sendPathDistance` ahead.
         private var listenerObjects: [UnsafeRawPointer] = []
-        static let prefetchDistance = 4
-        static let prefetchLines: UInt32 = 8
+        static let prefetchDistance = 8
+        static let sendPathDistance = 4
+        static let prefetchLines: UInt32 = 6
         /// The speakers, served above: skipped in `listeners`.
         private var skipped: [ServerSession] = []
         private var feed: Feed = .conceal
@@ -77,6 +80,11 @@ extension MixingRoom {
             while nextListener < listeners.count && wrapped < limit {
                 if nextListener + Self.prefetchDistance < listenerObjects.count {
                     parley_prefetch(listenerObjects[nextListener + Self.prefetchDistance], Self.prefetchLines)
+                }
+                if nextListener + Self.sendPathDistance < listenerObjects.count {
+                    // Unretained: the roster copy in `listeners` keeps the session alive.
+                    Unmanaged<ServerSession>.fromOpaque(listenerObjects[nextListener + Self.sendPathDistance])
+                        ._withUnsafeGuaranteedRef { $0.prefetchSendPath() }
                 }
                 let listener = listeners[nextListener]
                 nextListener += 1

@@ -46,6 +46,11 @@ final class SecureTransport {
         }
     }
 
+    /// What protecting an outbound packet touches: this object, then the SRTP context's.
+    var sendPathMemory: [UnsafeRawPointer] {
+        [UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())] + (outbound?.hotMemory ?? [])
+    }
+
     func install(_ pair: SrtpPair) {
         inbound = pair.inbound
         outbound = pair.outbound

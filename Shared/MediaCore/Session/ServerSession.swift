@@ -6,19 +6,26 @@ public final class ServerSession {
     public static let connectTimeout: Double = 30
     static let reportInterval: Double = 5
 
+    // What wrapping a packet reads comes first, in the object's first cache lines:
+    // a town hall's fan-out prefetches them for listeners it has not reached yet.
+    public private(set) var isConnected = false
+    public private(set) var isEnded = false
+    private let transport: SecureTransport
+    private var sender: AudioSender
+    /// The send path's other objects (SRTP context, cipher, OpenSSL's context).
+    private var sendPathMemory = PrefetchList()
+    private var ice: IceLiteAgent
+    /// What the participant reports losing of the mix we send it.
+    public private(set) var downlinkLoss = DownlinkLoss()
+
     public let participantId: String
     public let offer: AudioOffer
     public let answerSdp: String
     public var muted = false
-    public private(set) var isConnected = false
     /// The DTLS-negotiated SRTP profile, once the keys are installed.
     public var srtpProfile: SrtpProfile? { transport.outbound?.profile }
-    public private(set) var isEnded = false
 
-    private var ice: IceLiteAgent
-    private let transport: SecureTransport
     private let receiver: AudioReceiver
-    private var sender: AudioSender
     private let createdAt: Double
     private var nextReportAt: Double
     /// Sources that passed a STUN check, least recently validated first. Bounded: a peer
@@ -180,9 +187,6 @@ public final class ServerSession {
         }
     }
 
-    /// What the participant reports losing of the mix we send it.
-    public private(set) var downlinkLoss = DownlinkLoss()
-
     private func recordLoss(_ blocks: [ReportBlock]) {
         for block in blocks where block.ssrc == sender.ssrc { downlinkLoss.record(fractionLost: block.fractionLost) }
     }
@@ -218,6 +222,11 @@ public final class ServerSession {
         if decodeError { transport.counters.decodeErrors += 1 }
         if let talkingChanged, !muted { events.append(.talking(talkingChanged)) }
         return muted ? (nil, nil) : (pcm, opus)
+    }
+
+    /// Starts loading the send path's objects (`FanOut`, a few listeners ahead).
+    func prefetchSendPath() {
+        sendPathMemory.prefetch()
     }
 
     /// Sends nothing for this 20 ms frame (the RTP timestamp still advances, as in DTX).
@@ -300,7 +309,9 @@ public final class ServerSession {
 
     private func record(_ event: SessionEvent) {
         switch event {
-        case .connected: isConnected = true
+        case .connected:
+            isConnected = true
+            sendPathMemory = PrefetchList(transport.sendPathMemory)
         case .failed, .closed: isEnded = true
         case .talking: break
         }

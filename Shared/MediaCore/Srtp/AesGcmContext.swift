@@ -14,9 +14,11 @@ final class AesGcmContext {
     let nonce: UnsafeMutablePointer<UInt8>
     private let context: OpaquePointer
     // Fixed buffers rather than arrays: an array stored in a class pays a uniqueness
-    // and an exclusivity check on every element written.
+    // and an exclusivity check on every element written. Nonce, salt and tag share
+    // one cache line: a thousand listeners' contexts are never all in cache.
     private let salt: UnsafeMutablePointer<UInt8>
     private let tag: UnsafeMutablePointer<UInt8>
+    private static let bufferBytes = 64
 
     init(key: [UInt8], salt: [UInt8], direction: Direction) throws {
         guard key.count == 16, salt.count == Self.nonceLength, let context = EVP_CIPHER_CTX_new() else {
@@ -29,17 +31,23 @@ final class AesGcmContext {
         }
         self.direction = direction
         self.context = context
-        nonce = .allocate(capacity: Self.nonceLength)
-        tag = .allocate(capacity: Self.tagLength)
-        self.salt = .allocate(capacity: Self.nonceLength)
-        self.salt.initialize(from: salt, count: Self.nonceLength)
+        let buffers = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferBytes, alignment: Self.bufferBytes)
+            .initializeMemory(as: UInt8.self, repeating: 0, count: Self.bufferBytes)
+        nonce = buffers
+        self.salt = buffers + Self.nonceLength
+        tag = buffers + 2 * Self.nonceLength
+        self.salt.update(from: salt, count: Self.nonceLength)
     }
 
     deinit {
         EVP_CIPHER_CTX_free(context)
-        nonce.deallocate()
-        salt.deallocate()
-        tag.deallocate()
+        nonce.deinitialize(count: Self.bufferBytes)
+        UnsafeMutableRawPointer(nonce).deallocate()
+    }
+
+    /// This object, the nonce line and OpenSSL's context (see `SrtpContext.hotMemory`).
+    var hotMemory: [UnsafeRawPointer] {
+        [UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque()), UnsafeRawPointer(nonce), UnsafeRawPointer(context)]
     }
 
     /// A packet buffer as the bytes `seal` and `open` work on.

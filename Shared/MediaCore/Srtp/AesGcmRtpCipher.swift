@@ -24,6 +24,11 @@ final class AesGcmRtpCipher {
             direction: direction)
     }
 
+    /// This object, its stream table and the OpenSSL side (see `SrtpContext.hotMemory`).
+    var hotMemory: [UnsafeRawPointer] {
+        [UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque()), UnsafeRawPointer(streams)] + gcm.hotMemory
+    }
+
     deinit {
         streams.deinitialize(count: streamCount)
         streams.deallocate()

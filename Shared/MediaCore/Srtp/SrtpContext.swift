@@ -80,6 +80,13 @@ public final class SrtpContext {
         return session
     }
 
+    /// The memory protecting an RTP packet starts with, for a caller to prefetch.
+    var hotMemory: [UnsafeRawPointer] {
+        let own = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+        if let gcmRtp { return [own] + gcmRtp.hotMemory }
+        return [own] + (session.map { [UnsafeRawPointer($0)] } ?? [])
+    }
+
     deinit {
         if let session { srtp_dealloc(session) }
         scratch.deallocate()
