@@ -49,6 +49,38 @@ def test_loadgen_meeting_against_parley(cluster_factory, sockets):
     assert summary["ticks"] > 0, "mediad's tick metrics were read"
 
 
+def metric(url, name):
+    """The sum of a Prometheus series' samples (every label set) at `url`."""
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=10) as response:
+        lines = response.read().decode().splitlines()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in lines
+               if line.startswith(name) and line[len(name):len(name) + 1] in (" ", "{"))
+
+
+def test_loadgen_town_hall_sends_in_slices_against_parley(cluster_factory):
+    """A room bigger than one fan-out slice (64): its tick sends the rest in slices,
+    and the datagrams read in between wait for the last one (handled with their
+    read times). Everyone must still hear the mix, the talkers' frames must still
+    be mixed (the marker is found), and nothing may be lost on the way."""
+    cluster = cluster_factory()
+    cluster.start()
+    out = os.path.join(cluster.dir, "loadgen.json")
+    metrics = f"http://127.0.0.1:{cluster.mediad_http_ports[0]}/metrics"
+    summary, text = run_loadgen([
+        os.path.join(BIN, "loadgen"), "--roomd", cluster.roomd_url, "--admin-key", cluster.admin_key,
+        "--rooms", "1", "--participants-per-room", "90", "--talkers", "3", "--ramp", "45",
+        "--duration", "4", "--listeners-measuring", "2", "--marker-interval", "0.5", "--switch-seconds", "2",
+        "--realtime-clock", "--one-port", "--mediad-metrics", metrics, "--json", out], out, timeout=180)
+    print(text)
+    assert summary["connected"] == 90 and summary["failed"] == 0, text
+    assert summary["srtpFailures"] == 0, text
+    assert summary["lossPercent"] < 10, text
+    assert summary["latencyCount"] >= 2, text
+    assert 0.005 < summary["latencyP50"] < 0.3, text
+    assert metric(metrics, "mediad_deferred_datagrams_total") > 0, "datagrams came in while slices were sent"
+
+
 @pytest.fixture
 def janus_server():
     if not janus_bench.ensure_installed():

@@ -65,6 +65,9 @@ final class MediaEngine: @unchecked Sendable {
     /// When the tick being mixed was due (`mediad_mix_delay_seconds` counts from it).
     private var tickDue = NIODeadline.now()
     private var stopped = false
+    /// Rooms whose tick has slices left to send (`scheduleFanOut`).
+    private var roomsSendingSlices: Set<ObjectIdentifier> = []
+    private var deferred = DeferredDatagrams()
 
     init(index: Int, loop: EventLoop, udp: UdpDriver, directory: EngineDirectory, candidates: [TransportAddress],
          certificate: DtlsCertificate, capacity: Int, encoderOptions: OpusEncoderOptions, srtpBuilder: NIOThreadPool,
@@ -84,12 +87,30 @@ final class MediaEngine: @unchecked Sendable {
 
     // MARK: - Datagrams
 
-    /// Called on `loop` for every datagram routed to this engine.
+    /// Called on `loop` for every datagram routed to this engine. While a room's tick
+    /// is still sending slices, the datagram waits for its last one (`DeferredDatagrams`).
     func receive(_ bytes: [UInt8], from source: TransportAddress) {
+        let now = MediaClock.now()
+        if !roomsSendingSlices.isEmpty && deferred.append(bytes, from: source, at: now) { return }
+        handle(bytes, from: source, now: now)
+    }
+
+    /// The datagrams kept while slices were being sent, in the order they came.
+    private func handleDeferred() {
+        guard deferred.count > 0 else { return }
+        MediaMetrics.deferredDatagrams.increment(by: deferred.count)
+        for index in 0..<deferred.count {
+            let (bytes, source, arrival) = deferred.entry(index)
+            handle(bytes, from: source, now: arrival)
+        }
+        deferred.removeAll()
+    }
+
+    private func handle(_ bytes: [UInt8], from source: TransportAddress, now: Double) {
         guard let participantId = route(bytes, from: source), let owned = sessions[participantId] else {
             return MediaMetrics.dropped("unknown_session").increment()
         }
-        let out = owned.session.receive(bytes, from: source, now: MediaClock.now())
+        let out = owned.session.receive(bytes, from: source, now: now)
         if !out.isEmpty && byAddress[source] == nil { learn(source, for: participantId) }
         if let keys = owned.session.takeSrtpKeys() { buildSrtp(keys, for: owned.session) }
         send(out)
@@ -187,6 +208,8 @@ final class MediaEngine: @unchecked Sendable {
     /// take for network jitter and answer with a deeper buffer (added latency).
     private func mixRooms(from start: Int, phase: Int, busy: Int64) {
         guard !stopped else { return }
+        // Every speaker's frame that came is in its jitter buffer before any room mixes.
+        handleDeferred()
         let sliceStarted = NIODeadline.now()
         let now = MediaClock.now()
         var index = start
@@ -203,6 +226,7 @@ final class MediaEngine: @unchecked Sendable {
             if failed > 0 { MediaMetrics.encodeErrors.increment(by: failed) }
             for wait in room.speakerWaits { MediaMetrics.speakerWait.recordNanoseconds(Int64(wait * 1e9)) }
             if room.hasPendingFanOut {
+                roomsSendingSlices.insert(ObjectIdentifier(room))
                 scheduleFanOut(of: room, due: tickDue)
             } else {
                 MediaMetrics.mixDelay.recordNanoseconds((NIODeadline.now() - tickDue).nanoseconds)
@@ -258,7 +282,8 @@ final class MediaEngine: @unchecked Sendable {
     /// slices fall behind.
     private func scheduleFanOut(of room: MixingRoom, due: NIODeadline) {
         loop.execute {
-            guard room.hasPendingFanOut else { return }
+            // The room's next tick sent the rest (slices fell behind): nothing left here.
+            guard room.hasPendingFanOut else { return self.finishedSlices(of: room) }
             self.udp.readPending(limit: Self.readsBetweenSlices)
             let started = NIODeadline.now()
             room.continueFanOut(into: self.outbox)
@@ -272,8 +297,14 @@ final class MediaEngine: @unchecked Sendable {
                 MediaMetrics.mixDelay.recordNanoseconds((NIODeadline.now() - due).nanoseconds)
                 // The listeners' frames, taken with the last slice, may have raised events.
                 self.deliverEvents(of: room)
+                self.finishedSlices(of: room)
             }
         }
+    }
+
+    private func finishedSlices(of room: MixingRoom) {
+        roomsSendingSlices.remove(ObjectIdentifier(room))
+        if roomsSendingSlices.isEmpty { handleDeferred() }
     }
 
     private func deliverEvents(of room: MixingRoom) {

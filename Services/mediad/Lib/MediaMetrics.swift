@@ -20,6 +20,8 @@ enum MediaMetrics {
     /// How long after its tick was due a room's last mix packet of that tick left:
     /// the tick's own lateness plus mixing plus the fan-out to every listener.
     static let mixDelay = Timer(label: "mediad_mix_delay_seconds")
+    /// Datagrams read while a big room's tick was still sending, handled after its last slice.
+    static let deferredDatagrams = Counter(label: "mediad_deferred_datagrams_total")
     static func sessionsEnded(_ code: String) -> Counter {
         Counter(label: "mediad_sessions_ended_total", dimensions: [("code", code)])
     }
