@@ -68,6 +68,7 @@ final class MediaEngine: @unchecked Sendable {
     /// Rooms whose tick has slices left to send (`scheduleFanOut`).
     private var roomsSendingSlices: Set<ObjectIdentifier> = []
     private var deferred = DeferredDatagrams()
+    private var timerWalk = DeferredTimerWalk()
 
     init(index: Int, loop: EventLoop, udp: UdpDriver, directory: EngineDirectory, candidates: [TransportAddress],
          certificate: DtlsCertificate, capacity: Int, encoderOptions: OpusEncoderOptions, srtpBuilder: NIOThreadPool,
@@ -209,7 +210,8 @@ final class MediaEngine: @unchecked Sendable {
     private func mixRooms(from start: Int, phase: Int, busy: Int64) {
         guard !stopped else { return }
         // Every speaker's frame that came is in its jitter buffer before any room mixes.
-        handleDeferred()
+        // A tick with no room (phase 0 serving the timers) leaves a fan-out's deferred alone.
+        if start < mixed.count { handleDeferred() }
         let sliceStarted = NIODeadline.now()
         let now = MediaClock.now()
         var index = start
@@ -240,10 +242,10 @@ final class MediaEngine: @unchecked Sendable {
                 return
             }
         }
-        finishTick(phase: phase, busy: busy + (NIODeadline.now() - sliceStarted).nanoseconds, now: now)
+        finishTick(phase: phase, busy: busy + (NIODeadline.now() - sliceStarted).nanoseconds)
     }
 
-    private func finishTick(phase: Int, busy mixing: Int64, now: Double) {
+    private func finishTick(phase: Int, busy mixing: Int64) {
         let started = NIODeadline.now()
         phases.recordBusy(Double(mixing) / 1e9, phase: phase)
         // Line each room's tick up with its speakers' arrivals (after the loop over
@@ -258,14 +260,10 @@ final class MediaEngine: @unchecked Sendable {
             }
         }
         if phase == 0 {
-            let period = tickCount / TickPhases.count
-            // Every tenth visit of a group (once a second) its sessions' counters are
-            // published too: all of a town hall's at once stalled a tick by ~3 ms.
-            let publishing = (period / SessionTimerGroups.count) % Self.publishEveryVisits == 0
-            for session in timerGroups.due(inPeriod: period) {
-                send(session.handleTimeout(now: now))
-                if publishing { publishCounters(of: session.participantId) }
-                if session.hasEvents { drainEvents(of: session.participantId) }
+            // A big room still sending its slices goes first: its listeners' packets
+            // would wait for the timer walk (a fifth of a town hall's sessions).
+            for period in timerWalk.due(tickCount / TickPhases.count, slicesPending: !roomsSendingSlices.isEmpty) {
+                runTimers(inPeriod: period)
             }
         }
         flushOutbox()
@@ -304,7 +302,22 @@ final class MediaEngine: @unchecked Sendable {
 
     private func finishedSlices(of room: MixingRoom) {
         roomsSendingSlices.remove(ObjectIdentifier(room))
-        if roomsSendingSlices.isEmpty { handleDeferred() }
+        guard roomsSendingSlices.isEmpty else { return }
+        handleDeferred()
+        if let period = timerWalk.slicesFinished() { runTimers(inPeriod: period) }
+        flushOutbox()
+    }
+
+    private func runTimers(inPeriod period: Int) {
+        let now = MediaClock.now()
+        // Every tenth visit of a group (once a second) its sessions' counters are
+        // published too: all of a town hall's at once stalled a tick by ~3 ms.
+        let publishing = (period / SessionTimerGroups.count) % Self.publishEveryVisits == 0
+        for session in timerGroups.due(inPeriod: period) {
+            send(session.handleTimeout(now: now))
+            if publishing { publishCounters(of: session.participantId) }
+            if session.hasEvents { drainEvents(of: session.participantId) }
+        }
     }
 
     private func deliverEvents(of room: MixingRoom) {
