@@ -110,7 +110,7 @@ let package = Package(
                     swiftSettings: swift5),
 
         // ---- Performance tooling: load generator (Tools/loadgen) ----
-        .executableTarget(name: "loadgen", dependencies: ["MediaCore",
+        .executableTarget(name: "loadgen", dependencies: ["MediaCore", "CShim",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,5 @@
-// epoll and pthread_setname_np are not in Swift's Glibc module; NIOPosix's C
-// shim module, which this target gets through NIOPosix, declares them.
-import CNIOLinux
+// epoll and pthread_setname_np are not in Swift's Glibc module: CShim has them.
+import CShim
 import Foundation
 import MediaCore
 
@@ -147,7 +146,7 @@ final class ListenerPoller: @unchecked Sendable {
     // MARK: - on the receive thread
 
     private func run() {
-        _ = CNIOLinux_pthread_setname_np(pthread_self(), "lg-receive")
+        _ = parley_set_thread_name("lg-receive")
         if let sharedPort {
             runShared(sharedPort)
             closeEverything()

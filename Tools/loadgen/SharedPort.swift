@@ -1,6 +1,5 @@
-// recvmmsg and the CMSG macros are not in Swift's Glibc module; NIOPosix's C
-// shim module, which this target gets through NIOPosix, declares them.
-import CNIOLinux
+// recvmmsg and the CMSG macros are not in Swift's Glibc module: CShim wraps them.
+import CShim
 import Foundation
 import MediaCore
 
@@ -78,7 +77,7 @@ final class SharedPort: @unchecked Sendable {
     @discardableResult
     func read(_ buffers: ReadBuffers, _ each: (UnsafeRawBufferPointer, TransportAddress, UInt32) -> Void) -> Int {
         buffers.reset()
-        let count = Int(CNIOLinux_recvmmsg(descriptor, buffers.messages, CUnsignedInt(Self.batch), 0, nil))
+        let count = Int(parley_recvmmsg_headers(descriptor, buffers.messages, CUnsignedInt(Self.batch)))
         guard count > 0 else { return 0 }  // EAGAIN: empty
         for index in 0..<Int(count) {
             var message = buffers.messages[index].msg_hdr
@@ -95,14 +94,14 @@ final class SharedPort: @unchecked Sendable {
 
     /// The destination address of a received datagram, from its IP_PKTINFO message.
     private static func destination(_ message: inout msghdr) -> UInt32? {
-        var header = CNIOLinux_CMSG_FIRSTHDR(&message)
+        var header = parley_cmsg_firsthdr(&message)
         while let current = header {
             if current.pointee.cmsg_level == CInt(IPPROTO_IP), current.pointee.cmsg_type == IP_PKTINFO,
-               let data = CNIOLinux_CMSG_DATA(current) {
+               let data = parley_cmsg_data(current) {
                 let info = data.loadUnaligned(as: in_pktinfo.self)
                 return UInt32(bigEndian: info.ipi_addr.s_addr)
             }
-            header = CNIOLinux_CMSG_NXTHDR(&message, current)
+            header = parley_cmsg_nxthdr(&message, current)
         }
         return nil
     }
@@ -113,7 +112,7 @@ final class SharedPort: @unchecked Sendable {
 
     /// recvmmsg's vectors, allocated once for the receive thread.
     final class ReadBuffers {
-        let messages = UnsafeMutablePointer<CNIOLinux_mmsghdr>.allocate(capacity: SharedPort.batch)
+        let messages = UnsafeMutablePointer<parley_mmsghdr>.allocate(capacity: SharedPort.batch)
         let names = UnsafeMutablePointer<sockaddr_storage>.allocate(capacity: SharedPort.batch)
         let vectors = UnsafeMutablePointer<iovec>.allocate(capacity: SharedPort.batch)
         let payloads = UnsafeMutableRawPointer.allocate(byteCount: SharedPort.batch * SharedPort.datagramCapacity, alignment: 16)
@@ -134,7 +133,7 @@ final class SharedPort: @unchecked Sendable {
                 header.msg_iovlen = 1
                 header.msg_control = controls + index * SharedPort.controlCapacity
                 header.msg_controllen = SharedPort.controlCapacity
-                messages[index] = CNIOLinux_mmsghdr(msg_hdr: header, msg_len: 0)
+                messages[index] = parley_mmsghdr(msg_hdr: header, msg_len: 0)
             }
         }
 

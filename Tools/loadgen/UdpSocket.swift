@@ -1,5 +1,5 @@
-// IP_PKTINFO control messages need the CMSG macros of NIOPosix's C shim.
-import CNIOLinux
+// IP_PKTINFO control messages need the CMSG macros, wrapped in CShim.
+import CShim
 import Foundation
 import MediaCore
 
@@ -59,16 +59,16 @@ struct UdpSocket {
     /// sendmsg with an IP_PKTINFO message that picks the source address (never blocks:
     /// a `SharedPort`'s socket blocks for its reader).
     private func send(_ bytes: [UInt8], to name: SocketName, from source: UInt32) -> Bool {
-        let controlLength = Int(CNIOLinux_CMSG_SPACE(MemoryLayout<in_pktinfo>.size))
+        let controlLength = Int(parley_cmsg_space(MemoryLayout<in_pktinfo>.size))
         return withUnsafeTemporaryAllocation(byteCount: controlLength, alignment: 16) { control in
             control.initializeMemory(as: UInt8.self, repeating: 0)
             var header = msghdr()
             header.msg_control = control.baseAddress
             header.msg_controllen = controlLength
-            guard let message = CNIOLinux_CMSG_FIRSTHDR(&header), let data = CNIOLinux_CMSG_DATA_MUTABLE(message) else { return false }
+            guard let message = parley_cmsg_firsthdr(&header), let data = parley_cmsg_data(message) else { return false }
             message.pointee.cmsg_level = CInt(IPPROTO_IP)
             message.pointee.cmsg_type = IP_PKTINFO
-            message.pointee.cmsg_len = CNIOLinux_CMSG_LEN(MemoryLayout<in_pktinfo>.size)
+            message.pointee.cmsg_len = parley_cmsg_len(MemoryLayout<in_pktinfo>.size)
             var info = in_pktinfo()
             info.ipi_spec_dst.s_addr = source.bigEndian
             data.storeBytes(of: info, as: in_pktinfo.self)

@@ -6,6 +6,8 @@
 #include <openssl/x509.h>
 #include <openssl/crypto.h>
 #include <string.h>
+#include <pthread.h>
+#include <stddef.h>
 
 int parley_opus_set_bitrate(OpusEncoder *enc, int bitrate) { return opus_encoder_ctl(enc, OPUS_SET_BITRATE(bitrate)); }
 int parley_opus_set_complexity(OpusEncoder *enc, int complexity) { return opus_encoder_ctl(enc, OPUS_SET_COMPLEXITY(complexity)); }
@@ -132,4 +134,15 @@ int parley_recvmmsg(int fd, void *const *buffers, size_t capacity, size_t *lengt
     int received = recvmmsg(fd, headers, count, MSG_DONTWAIT, NULL);
     for (int i = 0; i < received; i++) lengths[i] = headers[i].msg_len;
     return received;
+}
+
+_Static_assert(sizeof(parley_mmsghdr) == sizeof(struct mmsghdr), "parley_mmsghdr is struct mmsghdr");
+_Static_assert(offsetof(parley_mmsghdr, msg_len) == offsetof(struct mmsghdr, msg_len), "parley_mmsghdr is struct mmsghdr");
+
+int parley_recvmmsg_headers(int fd, parley_mmsghdr *messages, unsigned count) {
+    return recvmmsg(fd, (struct mmsghdr *)messages, count, 0, NULL);
+}
+
+int parley_set_thread_name(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
 }

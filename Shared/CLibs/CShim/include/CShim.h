@@ -2,6 +2,8 @@
 #ifndef PARLEY_CSHIM_H
 #define PARLEY_CSHIM_H
 
+#include <sys/socket.h>
+#include <sys/epoll.h>  // not in Swift's Glibc module (the load generator's poller)
 #include <opus/opus.h>
 #include <openssl/ssl.h>
 #include <openssl/bio.h>
@@ -34,6 +36,27 @@ int parley_sendmmsg(int fd, void *const *buffers, const size_t *lengths, void *c
 #define PARLEY_RECVMMSG_MAX 64
 int parley_recvmmsg(int fd, void *const *buffers, size_t capacity, size_t *lengths, void *const *names,
                     unsigned count);
+
+// recvmmsg(2) over headers the caller fills (the load generator's shared socket reads
+// each datagram's IP_PKTINFO too). Swift's Glibc module is built without _GNU_SOURCE,
+// so `struct mmsghdr` is declared here with its layout (checked in shim.c).
+typedef struct {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+} parley_mmsghdr;
+int parley_recvmmsg_headers(int fd, parley_mmsghdr *messages, unsigned count);
+
+// Names the calling thread (pthread_setname_np, a GNU extension; 15 characters at most).
+int parley_set_thread_name(const char *name);
+
+// The CMSG macros, which Swift cannot call, for IP_PKTINFO control messages.
+static inline struct cmsghdr *parley_cmsg_firsthdr(struct msghdr *message) { return CMSG_FIRSTHDR(message); }
+static inline struct cmsghdr *parley_cmsg_nxthdr(struct msghdr *message, struct cmsghdr *current) {
+    return CMSG_NXTHDR(message, current);
+}
+static inline void *parley_cmsg_data(struct cmsghdr *current) { return CMSG_DATA(current); }
+static inline size_t parley_cmsg_space(size_t length) { return CMSG_SPACE(length); }
+static inline size_t parley_cmsg_len(size_t length) { return CMSG_LEN(length); }
 
 // Asks the CPU to start loading `lines` cache lines from `p` before they are used:
 // a town hall's fan-out walks a thousand sessions, none of them in cache. With
