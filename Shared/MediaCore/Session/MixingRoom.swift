@@ -113,7 +113,7 @@ public final class MixingRoom {
             session.isLevelHot = true
             hot.append(session)
         }
-        let object = UnsafeRawPointer(Unmanaged.passUnretained(session).toOpaque())
+        let object = UnsafeRawPointer(addressOf: session)
         if let previous, let slot = roster.firstIndex(where: { $0 === previous.session }) {
             roster[slot] = session
             rosterObjects[slot] = object

@@ -42,3 +42,10 @@ struct PrefetchList {
         raw.load(fromByteOffset: index * MemoryLayout<UnsafeRawPointer?>.stride, as: UnsafeRawPointer?.self)
     }
 }
+
+extension UnsafeRawPointer {
+    /// Where `object` lives, not retained: for prefetching, never for reaching it again.
+    init(addressOf object: AnyObject) {
+        self.init(Unmanaged.passUnretained(object).toOpaque())
+    }
+}

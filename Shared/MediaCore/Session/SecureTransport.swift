@@ -48,7 +48,7 @@ final class SecureTransport {
 
     /// What protecting an outbound packet touches: this object, then the SRTP context's.
     var sendPathMemory: [UnsafeRawPointer] {
-        [UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())] + (outbound?.hotMemory ?? [])
+        [UnsafeRawPointer(addressOf: self)] + (outbound?.hotMemory ?? [])
     }
 
     func install(_ pair: SrtpPair) {

@@ -47,7 +47,7 @@ final class AesGcmContext {
 
     /// This object, the nonce line and OpenSSL's context (see `SrtpContext.hotMemory`).
     var hotMemory: [UnsafeRawPointer] {
-        [UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque()), UnsafeRawPointer(nonce), UnsafeRawPointer(context)]
+        [UnsafeRawPointer(addressOf: self), UnsafeRawPointer(nonce), UnsafeRawPointer(context)]
     }
 
     /// A packet buffer as the bytes `seal` and `open` work on.

@@ -26,7 +26,7 @@ final class AesGcmRtpCipher {
 
     /// This object, its stream table and the OpenSSL side (see `SrtpContext.hotMemory`).
     var hotMemory: [UnsafeRawPointer] {
-        [UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque()), UnsafeRawPointer(streams)] + gcm.hotMemory
+        [UnsafeRawPointer(addressOf: self), UnsafeRawPointer(streams)] + gcm.hotMemory
     }
 
     deinit {

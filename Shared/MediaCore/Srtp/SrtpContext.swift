@@ -82,7 +82,7 @@ public final class SrtpContext {
 
     /// The memory protecting an RTP packet starts with, for a caller to prefetch.
     var hotMemory: [UnsafeRawPointer] {
-        let own = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+        let own = UnsafeRawPointer(addressOf: self)
         if let gcmRtp { return [own] + gcmRtp.hotMemory }
         return [own] + (session.map { [UnsafeRawPointer($0)] } ?? [])
     }
