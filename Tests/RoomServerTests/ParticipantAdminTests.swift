@@ -22,8 +22,7 @@ final class ParticipantAdminTests: XCTestCase {
     func testListsLiveParticipants() async throws {
         let ada = try await fixture.joinAndAdmit(room.id, name: "Ada")
         fixture.clock.advance(by: 1)
-        let bob = try await fixture.joinAndAdmit(room.id, name: "Bob")
-        XCTAssertEqual(bob.others, [ada.participant])
+        _ = try await fixture.joinAndAdmit(room.id, name: "Bob")
         try await fixture.test { [room] client in
             let response = try await client.execute(uri: "/v1/rooms/\(room!.id)/participants", method: .get, headers: HTTPTestSupport.admin)
             XCTAssertEqual(response.status, .ok)

@@ -38,8 +38,10 @@ final class SessionHubTests: XCTestCase {
 
     func makeHub() -> (SessionHub, Upstream) {
         let admissions = [
-            "ta": Admission(roomId: "r", participant: Self.participant("a"), mediaServerId: "m1", others: []),
-            "tb": Admission(roomId: "r", participant: Self.participant("b"), mediaServerId: "m1", others: [Self.participant("a")]),
+            "ta": Admission(roomId: "r", participant: Self.participant("a"), mediaServerId: "m1"),
+            "tb": Admission(roomId: "r", participant: Self.participant("b"), mediaServerId: "m1"),
+            "tc": Admission(roomId: "r", participant: Self.participant("c"), mediaServerId: "m1"),
+            "tx": Admission(roomId: "other", participant: Self.participant("x"), mediaServerId: "m1"),
         ]
         let upstream = Upstream(admissions)
         return (SessionHub(upstream: upstream, logger: Logger(label: "test")), upstream)
@@ -78,6 +80,44 @@ final class SessionHubTests: XCTestCase {
                            try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? NSDictionary, "sent pre-encoded")
         }
         XCTAssertEqual(SignalSession.Outgoing.message(.pong, encoded: "x"), .message(.pong), "the encoding is only a cache")
+    }
+
+    /// `joined` lists the room's other members in join order, as they are now (mute state
+    /// included), pre-encoded, and the JSON says what the message says.
+    func testJoinedListsTheOthersInJoinOrder() async throws {
+        let (hub, _) = makeHub()
+        let a = SignalSession(), b = SignalSession(), x = SignalSession(), c = SignalSession()
+        await hub.handle(.join(token: "ta"), from: a)
+        await hub.handle(.join(token: "tb"), from: b)
+        await hub.handle(.join(token: "tx"), from: x)
+        await hub.handle(.mute(true), from: a)
+        await hub.handle(.join(token: "tc"), from: c)
+        var mutedA = Self.participant("a"); mutedA.muted = true
+        let expected = ServerMessage.joined(participantId: "c", roomId: "r", participants: [mutedA, Self.participant("b")])
+        let toC = await drain(c)
+        guard case .message(let message, let encoded) = toC.first else { return XCTFail("no joined: \(toC)") }
+        XCTAssertEqual(message, expected)
+        let sent = try XCTUnwrap(encoded, "sent pre-encoded")
+        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(sent.utf8)) as? NSDictionary,
+                       try JSONSerialization.jsonObject(with: Data(expected.json.utf8)) as? NSDictionary)
+
+        // Whoever left is not listed; a replaced session keeps its participant's place
+        // (and takes the participant as roomd admitted it: this stand-in forgets the mute).
+        await hub.handle(.leave, from: b)
+        let a2 = SignalSession(), b2 = SignalSession()
+        await hub.handle(.join(token: "ta"), from: a2)
+        await hub.handle(.join(token: "tb"), from: b2)
+        let toB2 = await drain(b2)
+        XCTAssertEqual(toB2.first, .message(.joined(participantId: "b", roomId: "r", participants: [Self.participant("a"), Self.participant("c")])))
+    }
+
+    func testJoinedJSONEscapesIds() throws {
+        let text = ServerMessage.joinedJSON(participantId: "p\"1\\", roomId: "r/ü", participantsJSON: "[]")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        XCTAssertEqual(object["participantId"] as? String, "p\"1\\")
+        XCTAssertEqual(object["roomId"] as? String, "r/ü")
+        XCTAssertEqual(object["type"] as? String, "joined")
+        XCTAssertEqual((object["participants"] as? [Any])?.count, 0)
     }
 
     func testJoinFanOutMuteTalkingAndLeave() async throws {

@@ -19,7 +19,7 @@ final class WireMessageRoundTripTests: XCTestCase {
         try roundTrip(RegisterMediaServerReply(heartbeatIntervalSeconds: 1), method: RegisterMediaServer.method)
         try roundTrip(MediaServerHeartbeat(id: "m1", load: load), method: MediaServerHeartbeat.name)
         try roundTrip(AdmitParticipant(token: "t"), method: AdmitParticipant.method)
-        try roundTrip(Admission(roomId: "r", participant: alice, mediaServerId: "m1", others: [alice]), method: AdmitParticipant.method)
+        try roundTrip(Admission(roomId: "r", participant: alice, mediaServerId: "m1"), method: AdmitParticipant.method)
         try roundTrip(ParticipantLeft(roomId: "r", participantId: "p1", reason: "left"), method: ParticipantLeft.name)
         try roundTrip(ParticipantChanged(roomId: "r", participant: alice), method: ParticipantChanged.name)
         try roundTrip(SyncPresence(rooms: [.init(roomId: "r", participants: [alice])]), method: SyncPresence.method)

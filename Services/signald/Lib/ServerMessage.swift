@@ -42,6 +42,17 @@ public enum ServerMessage: Equatable, Sendable {
         return data.flatMap { String(data: $0, encoding: .utf8) } ?? #"{"type":"error","code":"internal_error","message":"encoding failed"}"#
     }
 
+    /// `joined` around an already encoded JSON array of participants (`RoomMembers`):
+    /// what `.joined(…).json` says, without encoding the room again.
+    public static func joinedJSON(participantId: String, roomId: String, participantsJSON: String) -> String {
+        #"{"type":"joined","participantId":"# + jsonString(participantId) + #","roomId":"# + jsonString(roomId)
+            + #","participants":"# + participantsJSON + "}"
+    }
+
+    private static func jsonString(_ value: String) -> String {
+        (try? JSONEncoder().encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? #""""#
+    }
+
     private struct Joined: Encodable {
         var type = "joined"
         var participantId: String

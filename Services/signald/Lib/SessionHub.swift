@@ -6,13 +6,7 @@ import Wire
 /// The rooms and sessions of this signald: handles client messages, fans room events
 /// out to every session of the room, and relays to roomd and the room's mediad.
 public actor SessionHub {
-    struct Member {
-        var participant: Participant
-        var session: SignalSession
-        var mediaServerId: String
-    }
-
-    private var rooms: [String: [String: Member]] = [:]
+    private var rooms: [String: RoomMembers] = [:]
     private let upstream: UpstreamLinks
     private let logger: Logger
 
@@ -26,7 +20,7 @@ public actor SessionHub {
     /// Current presence, sent to roomd on every (re)connect.
     public func presence() -> SyncPresence {
         SyncPresence(rooms: rooms.map { roomId, members in
-            .init(roomId: roomId, participants: members.values.map(\.participant))
+            .init(roomId: roomId, participants: members.members.map(\.participant))
         })
     }
 
@@ -70,12 +64,15 @@ public actor SessionHub {
             return
         }
         let participantId = admission.participant.id
-        var members = rooms[admission.roomId, default: [:]]
-        let replaced = members[participantId]
-        members[participantId] = Member(participant: admission.participant, session: session, mediaServerId: admission.mediaServerId)
-        rooms[admission.roomId] = members
+        let replaced = rooms[admission.roomId]?[participantId]
+        rooms[admission.roomId, default: RoomMembers()][participantId] = RoomMembers.Member(
+            participant: admission.participant, session: session, mediaServerId: admission.mediaServerId)
         session.admitted(admission)
-        session.send(.joined(participantId: participantId, roomId: admission.roomId, participants: admission.others))
+        // Everyone this signald has in the room: each learns of a later join from its
+        // `participant-joined`, so nobody is listed twice (roomd's view could run ahead).
+        let others = rooms[admission.roomId]?.others(than: participantId) ?? (participants: [], json: "[]")
+        session.send(.joined(participantId: participantId, roomId: admission.roomId, participants: others.participants),
+                     encoded: ServerMessage.joinedJSON(participantId: participantId, roomId: admission.roomId, participantsJSON: others.json))
         if let replaced {
             // A second session with the same token takes over; the old one just goes.
             replaced.session.send(.error(code: "session_replaced", message: "this participant joined from another session"))
@@ -148,7 +145,7 @@ public actor SessionHub {
     }
 
     public func closeRoom(roomId: String) async {
-        for member in rooms[roomId]?.values.map({ $0 }) ?? [] {
+        for member in rooms[roomId]?.members ?? [] {
             member.session.send(.roomClosed)
             await remove(member.session, reason: "room_closed", announce: false)
             member.session.close(code: 1000)
@@ -159,7 +156,7 @@ public actor SessionHub {
     /// The room's mediad died; roomd has re-placed the room, so clients rejoin.
     public func mediaServerLost(roomIds: [String]) async {
         for roomId in roomIds {
-            for member in rooms[roomId]?.values.map({ $0 }) ?? [] {
+            for member in rooms[roomId]?.members ?? [] {
                 member.session.send(.error(code: "media_server_lost", message: "the media server hosting this room stopped; join again"))
                 await remove(member.session, reason: "media_server_lost", announce: false, closeMedia: false)
                 member.session.close(code: 1011)
@@ -194,7 +191,7 @@ public actor SessionHub {
 
     private func broadcast(_ message: ServerMessage, in roomId: String, except excluded: String? = nil) {
         var encoded: String?
-        for (participantId, member) in rooms[roomId] ?? [:] where participantId != excluded {
+        for member in rooms[roomId]?.members ?? [] where member.participant.id != excluded {
             if encoded == nil { encoded = message.json }
             member.session.send(message, encoded: encoded)
         }

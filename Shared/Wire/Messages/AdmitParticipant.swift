@@ -12,17 +12,18 @@ public struct AdmitParticipant: WireRequest, Equatable {
     }
 }
 
+/// Who else is in the room is not part of it: signald, which every member of the room
+/// is connected to, lists them in `joined` from its own sessions. (Listing them here cost
+/// roomd an encode and signald a decode of the whole room per join: O(N²) for a town
+/// hall filling up.)
 public struct Admission: Codable, Sendable, Equatable {
     public var roomId: String
     public var participant: Participant
     public var mediaServerId: String
-    /// The others already in the room.
-    public var others: [Participant]
 
-    public init(roomId: String, participant: Participant, mediaServerId: String, others: [Participant]) {
+    public init(roomId: String, participant: Participant, mediaServerId: String) {
         self.roomId = roomId
         self.participant = participant
         self.mediaServerId = mediaServerId
-        self.others = others
     }
 }

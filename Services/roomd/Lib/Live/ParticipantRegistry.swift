@@ -11,7 +11,7 @@ public actor ParticipantRegistry {
     }
 
     public enum AdmitOutcome: Equatable, Sendable {
-        case admitted(Participant, others: [Participant])
+        case admitted(Participant)
         case full
     }
 
@@ -46,21 +46,19 @@ public actor ParticipantRegistry {
         roomId: String, participantId: String, displayName: String, maxParticipants: Int,
         joinedAt: String, connectionID: UUID?
     ) -> AdmitOutcome {
-        var room = rooms[roomId] ?? [:]
+        // In place: a copy of the room per join would be O(N²) for a town hall filling up.
         let participant: Participant
-        if var existing = room[participantId] {
+        if var existing = rooms[roomId]?[participantId] {
             existing.participant.talking = false
             existing.connectionID = connectionID
-            room[participantId] = existing
+            rooms[roomId]?[participantId] = existing
             participant = existing.participant
         } else {
-            guard room.count < maxParticipants else { return .full }
+            guard count(in: roomId) < maxParticipants else { return .full }
             participant = Participant(id: participantId, displayName: displayName, joinedAt: joinedAt)
-            room[participantId] = Entry(participant: participant, connectionID: connectionID)
+            rooms[roomId, default: [:]][participantId] = Entry(participant: participant, connectionID: connectionID)
         }
-        rooms[roomId] = room
-        let others = participants(in: roomId).filter { $0.id != participantId }
-        return .admitted(participant, others: others)
+        return .admitted(participant)
     }
 
     @discardableResult

@@ -40,11 +40,11 @@ public struct PresenceService: Sendable, RoomServerContextual {
         switch outcome {
         case .full:
             throw RoomError.roomFull
-        case .admitted(let participant, let others):
+        case .admitted(let participant):
             logger.info("participant admitted", metadata: [
                 "room": "\(room.id)", "participant": "\(participant.id)", "mediaServer": "\(mediaServerId)",
             ])
-            return Admission(roomId: room.id, participant: participant, mediaServerId: mediaServerId, others: others)
+            return Admission(roomId: room.id, participant: participant, mediaServerId: mediaServerId)
         }
     }
 
