@@ -9,8 +9,11 @@ struct ReceivedDatagram {
     /// Index of the participant whose socket it came in on.
     let participant: Int
     let source: TransportAddress
-    /// `Clock.now()` when it was read: inter-arrival gaps and mixer latency are timed on it.
+    /// `Clock` time the kernel took it in (`KernelArrival`): inter-arrival gaps and mixer
+    /// latency are timed on it.
     let arrival: Double
+    /// `Clock.now()` when the receive thread read it.
+    let readAt: Double
 }
 
 /// Reads every participant's UDP socket on one thread of its own. What it reads
@@ -20,9 +23,10 @@ struct ReceivedDatagram {
 /// With a NIO channel per participant, each received packet cost an epoll event, two
 /// recvmsg calls (the second says EAGAIN), a pipeline trip and an envelope: at 1,000
 /// town-hall listeners (50 packets/s each) that was the generator's whole core. Here
-/// a packet costs one recvfrom and a copy; the epoll wait is shared by everything
-/// ready at once, and the loop is not woken for it at all. Arrival times are taken
-/// at the read, so the wait in the inbox does not show in the figures.
+/// a packet costs one recvmsg and a copy; the epoll wait is shared by everything
+/// ready at once, and the loop is not woken for it at all. Arrival times are the
+/// kernel's (`KernelArrival`), so neither the wait for the read nor the one in the
+/// inbox shows in the figures.
 final class ListenerPoller: @unchecked Sendable {
     /// Events taken per epoll_wait.
     static let maximumEvents = 512
@@ -95,6 +99,7 @@ final class ListenerPoller: @unchecked Sendable {
     /// Watches `socket` for the participant at `index`; from here on the poller owns it
     /// (and closes it at once when it cannot be watched).
     func add(_ socket: UdpSocket, participant index: Int) throws {
+        try KernelArrival.enable(on: socket.descriptor)
         try lock.withLock {
             var event = epoll_event()
             event.events = EPOLLIN.rawValue  // level-triggered: one read per round, the rest next round
@@ -154,22 +159,38 @@ final class ListenerPoller: @unchecked Sendable {
         }
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Self.maximumEvents)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.datagramCapacity, alignment: 16)
+        let control = UnsafeMutableRawPointer.allocate(byteCount: KernelArrival.controlCapacity, alignment: 16)
         defer {
             events.deallocate()
             buffer.deallocate()
+            control.deallocate()
         }
         var source = SocketName()
+        var vector = iovec(iov_base: buffer, iov_len: Self.datagramCapacity)
         while true {
             let ready = Int(epoll_wait(epoll, events, CInt(Self.maximumEvents), Self.idleWaitMilliseconds))
             var batch: [ReceivedDatagram] = []
             batch.reserveCapacity(max(0, ready))
             for event in UnsafeBufferPointer(start: events, count: max(0, ready)) {
                 let descriptor = CInt(bitPattern: UInt32(truncatingIfNeeded: event.data.u64))
-                let count = source.fill { recvfrom(descriptor, buffer, Self.datagramCapacity, 0, $0, $1) }
+                var message = msghdr()
+                let count = source.fill { name, length in
+                    withUnsafeMutablePointer(to: &vector) { vector in
+                        message.msg_name = UnsafeMutableRawPointer(name)
+                        message.msg_namelen = length.pointee
+                        message.msg_iov = vector
+                        message.msg_iovlen = 1
+                        message.msg_control = control
+                        message.msg_controllen = KernelArrival.controlCapacity
+                        return recvmsg(descriptor, &message, 0)
+                    }
+                }
                 // EAGAIN, or an error the read has now cleared: nothing to hand over.
                 guard count >= 0, let from = source.transportAddress else { continue }
-                batch.append(ReceivedDatagram(bytes: Array(UnsafeRawBufferPointer(start: buffer, count: count)),
-                                              participant: Int(event.data.u64 >> 32), source: from, arrival: Clock.now()))
+                let clock = KernelArrival.Converter()
+                let arrival = clock.arrival(stamp: KernelArrival.stamp(of: &message))
+                batch.append(ReceivedDatagram(bytes: Array(UnsafeRawBufferPointer(start: buffer, count: min(count, Self.datagramCapacity))),
+                                              participant: Int(event.data.u64 >> 32), source: from, arrival: arrival, readAt: clock.readAt))
             }
             // One lock a round: hand over what was read, take the sockets given up, see a stop.
             let (givenUp, stop) = lock.withLock { () -> ([CInt], Bool) in
@@ -192,11 +213,11 @@ final class ListenerPoller: @unchecked Sendable {
     private func runShared(_ port: SharedPort) {
         let buffers = SharedPort.ReadBuffers()
         var routes: [UInt32: Int] = [:]
-        var read: [(bytes: [UInt8], source: TransportAddress, destination: UInt32)] = []
+        var read: [(bytes: [UInt8], source: TransportAddress, destination: UInt32, stamp: Double?)] = []
         while true {
             read.removeAll(keepingCapacity: true)
-            let count = port.read(buffers) { bytes, source, destination in read.append((Array(bytes), source, destination)) }
-            let arrival = Clock.now()
+            let count = port.read(buffers) { bytes, source, destination, stamp in read.append((Array(bytes), source, destination, stamp)) }
+            let clock = KernelArrival.Converter()
             // One lock a round: take the addresses given and given up, hand over what was read.
             let stop = lock.withLock { () -> Bool in
                 for change in routeChanges { routes[change.host] = change.participant }
@@ -204,7 +225,8 @@ final class ListenerPoller: @unchecked Sendable {
                 for datagram in read {
                     guard let participant = routes[datagram.destination] else { continue }
                     inbox.append(ReceivedDatagram(bytes: datagram.bytes, participant: participant,
-                                                  source: datagram.source, arrival: arrival))
+                                                  source: datagram.source, arrival: clock.arrival(stamp: datagram.stamp),
+                                                  readAt: clock.readAt))
                 }
                 return stopping
             }

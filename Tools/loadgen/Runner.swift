@@ -30,6 +30,13 @@ final class Runner: @unchecked Sendable {
     var gapHistogram = [Int](repeating: 0, count: 1001)
     var lagHistogram = [Int](repeating: 0, count: 1001)
     var latencies: [Double] = []
+    /// The same latencies timed when the receive thread read the marker, not when the
+    /// kernel took it in: what the figures were before `KernelArrival`.
+    var latenciesAtRead: [Double] = []
+    /// From the kernel's arrival to the read, in 10 µs buckets (the last: 20 ms and more).
+    var readDelayHistogram = [Int](repeating: 0, count: 2001)
+    /// The read delay of the datagram being delivered (`onPacket` runs inside `deliver`).
+    private var deliveringReadDelay = 0.0
     var sentInWindow = 0
     var windowOpen = false
     var startTime = 0.0
@@ -249,7 +256,9 @@ final class Runner: @unchecked Sendable {
         for p in participants { p.stats.resetCounts() }
         gapHistogram = Array(repeating: 0, count: gapHistogram.count)
         lagHistogram = Array(repeating: 0, count: lagHistogram.count)
+        readDelayHistogram = Array(repeating: 0, count: readDelayHistogram.count)
         latencies = []
+        latenciesAtRead = []
         sentInWindow = 0
         windowOpen = true
     }
@@ -282,6 +291,11 @@ final class Runner: @unchecked Sendable {
         }
         figures.lagP99 = percentile(histogram: lagHistogram, 99) ?? 0
         figures.lagMax = lagHistogram.lastIndex { $0 > 0 } ?? 0
+        let atRead = latenciesAtRead.sorted()
+        figures.latencyAtReadP50 = percentile(atRead, 50)
+        figures.latencyAtReadP99 = percentile(atRead, 99)
+        figures.readDelayP50Ms = Double(percentile(histogram: readDelayHistogram, 50) ?? 0) / 100
+        figures.readDelayP99Ms = Double(percentile(histogram: readDelayHistogram, 99) ?? 0) / 100
         return figures
     }
 
@@ -386,6 +400,8 @@ final class Runner: @unchecked Sendable {
     /// Datagrams the receive thread read, each to its participant (on `loop`).
     func deliver(_ batch: [ReceivedDatagram]) {
         for datagram in batch where datagram.participant < participants.count {
+            deliveringReadDelay = max(0, datagram.readAt - datagram.arrival)
+            if windowOpen { readDelayHistogram[min(readDelayHistogram.count - 1, Int(deliveringReadDelay * 100_000))] += 1 }
             participants[datagram.participant].received(datagram.bytes, from: datagram.source, now: datagram.arrival)
         }
     }
@@ -403,6 +419,9 @@ final class Runner: @unchecked Sendable {
         p.lastDetectedMarker = lastIndex
         let latency = (arrival + Double(onset) / AudioAssets.sampleRate)
             - (sentAt + Double(assets.markerOnsetSamples) / AudioAssets.sampleRate)
-        if windowOpen { latencies.append(latency) }
+        if windowOpen {
+            latencies.append(latency)
+            latenciesAtRead.append(latency + deliveringReadDelay)
+        }
     }
 }

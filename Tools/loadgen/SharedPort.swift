@@ -18,13 +18,13 @@ import MediaCore
 /// sleeps `pollInterval` on a timer, so no sender ever has a reader to wake. (A
 /// reader blocked on the socket is faster than the server's burst, so it slept
 /// and was woken again per datagram: 10 % of mediad's core in the wake-up.)
-/// Arrival times are taken at the read, up to `pollInterval` late.
+/// Arrival times are the kernel's receive stamps (`KernelArrival`), not the read's.
 final class SharedPort: @unchecked Sendable {
     /// Datagrams taken per recvmmsg.
     static let batch = 64
     static let datagramCapacity = ListenerPoller.datagramCapacity
-    /// Room for one IP_PKTINFO control message.
-    static let controlCapacity = 64
+    /// Room for the IP_PKTINFO and SCM_TIMESTAMPNS control messages.
+    static let controlCapacity = KernelArrival.controlCapacity
     /// A large queue: 1,500 listeners get 75,000 datagrams a second.
     static let receiveBufferBytes: CInt = 8 << 20
     /// The reader's sleep once the socket is empty.
@@ -43,6 +43,7 @@ final class SharedPort: @unchecked Sendable {
             guard setsockopt(descriptor, CInt(IPPROTO_IP), IP_PKTINFO, &on, socklen_t(MemoryLayout<CInt>.size)) == 0 else {
                 throw UdpSocket.Failure.call("setsockopt IP_PKTINFO")
             }
+            try KernelArrival.enable(on: descriptor)
             // Capped at net.core.rmem_max (the benchmarks raise it); not fatal when smaller.
             _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &buffer, socklen_t(MemoryLayout<CInt>.size))
             let any = SocketName(TransportAddress(ipv4: 0, port: 0))
@@ -72,10 +73,11 @@ final class SharedPort: @unchecked Sendable {
     }
 
     /// Reads what is queued, up to `batch` datagrams, into `buffers` without waiting;
-    /// `each` gets every one's bytes, source and destination IPv4 address. Returns how
-    /// many were read: fewer than `batch` means the socket is empty.
+    /// `each` gets every one's bytes, source, destination IPv4 address and kernel
+    /// receive stamp (`KernelArrival`). Returns how many were read: fewer than `batch`
+    /// means the socket is empty.
     @discardableResult
-    func read(_ buffers: ReadBuffers, _ each: (UnsafeRawBufferPointer, TransportAddress, UInt32) -> Void) -> Int {
+    func read(_ buffers: ReadBuffers, _ each: (UnsafeRawBufferPointer, TransportAddress, UInt32, Double?) -> Void) -> Int {
         buffers.reset()
         let count = Int(parley_recvmmsg_headers(descriptor, buffers.messages, CUnsignedInt(Self.batch)))
         guard count > 0 else { return 0 }  // EAGAIN: empty
@@ -87,7 +89,7 @@ final class SharedPort: @unchecked Sendable {
                   let destination = Self.destination(&message) else { continue }
             each(UnsafeRawBufferPointer(start: buffers.payloads + index * Self.datagramCapacity,
                                         count: min(Int(buffers.messages[index].msg_len), Self.datagramCapacity)),
-                 source, destination)
+                 source, destination, KernelArrival.stamp(of: &message))
         }
         return count
     }

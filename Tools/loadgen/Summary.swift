@@ -28,6 +28,12 @@ struct WindowFigures {
     var latencyBuckets: [Int] = []
     var lagP99 = 0
     var lagMax = 0
+    /// Mixer latency timed at the receive thread's read instead of the kernel's arrival.
+    var latencyAtReadP50: Double?
+    var latencyAtReadP99: Double?
+    /// From the kernel's arrival to the receive thread's read.
+    var readDelayP50Ms = 0.0
+    var readDelayP99Ms = 0.0
 }
 
 /// The result of one run, printed as a table and optionally written as JSON.
@@ -94,7 +100,8 @@ struct Summary {
                             window.sent, window.received, lossPercent, window.lost, window.reordered, window.srtpFailures))
         lines.append(String(format: "inter-arrival       late (>40 ms) %.3f%%   p50 %d ms   p99 %d ms   p99.9 %d ms   max %.0f ms",
                             latePercent, window.gapP50, window.gapP99, window.gapP999, window.maxGap * 1000))
-        lines.append("mixer latency       n=\(window.latencyCount)   p50 \(ms(window.latencyP50))   p99 \(ms(window.latencyP99))")
+        lines.append("mixer latency       n=\(window.latencyCount)   p50 \(ms(window.latencyP50))   p99 \(ms(window.latencyP99))"
+                     + "   (timed at the read: p50 \(ms(window.latencyAtReadP50))   p99 \(ms(window.latencyAtReadP99)))")
         if !window.latencyBuckets.isEmpty {
             let shown = window.latencyBuckets.enumerated().filter { $0.element > 0 }.map { "\($0.offset * 2)-\($0.offset * 2 + 2):\($0.element)" }
             lines.append("  by 2 ms (ms:count) " + shown.joined(separator: " "))
@@ -114,8 +121,8 @@ struct Summary {
                                 mixerBusyMsPer20ms ?? 0))
         }
         if let cpu = generatorCpuSeconds {
-            lines.append(String(format: "generator           CPU %.1f%% of a core   send-clock lag p99 %d ms   max %d ms",
-                                100 * cpu / windowSeconds, window.lagP99, window.lagMax))
+            lines.append(String(format: "generator           CPU %.1f%% of a core   send-clock lag p99 %d ms   max %d ms   read after arrival p50 %.2f ms   p99 %.2f ms",
+                                100 * cpu / windowSeconds, window.lagP99, window.lagMax, window.readDelayP50Ms, window.readDelayP99Ms))
         }
         Swift.print(lines.joined(separator: "\n"))
     }
@@ -133,6 +140,10 @@ struct Summary {
         ]
         if let v = window.latencyP50 { out["latencyP50"] = v }
         if let v = window.latencyP99 { out["latencyP99"] = v }
+        if let v = window.latencyAtReadP50 { out["latencyAtReadP50"] = v }
+        if let v = window.latencyAtReadP99 { out["latencyAtReadP99"] = v }
+        out["readDelayP50ms"] = window.readDelayP50Ms
+        out["readDelayP99ms"] = window.readDelayP99Ms
         if !window.latencyBuckets.isEmpty { out["latencyBuckets2ms"] = window.latencyBuckets }
         if let v = mediadCpuSeconds { out["mediadCpuSeconds"] = v }
         if let v = cpuMicrosPerParticipantFrame { out["cpuMicrosPerParticipantFrame"] = v }
