@@ -68,6 +68,20 @@ extension MixingRoom {
             return sharedLoss
         }
 
+        /// For a walk over sessions at `index` (`objects`: their unretained addresses, which
+        /// something else keeps alive): starts loading the session `prefetchDistance` ahead,
+        /// and what `behind` loads from the one `sendPathDistance` ahead (whose first lines,
+        /// where the addresses are read, came in meanwhile).
+        @inline(__always)
+        static func prefetch(ahead index: Int, in objects: [UnsafeRawPointer], behind: (ServerSession) -> Void) {
+            if index + prefetchDistance < objects.count {
+                parley_prefetch(objects[index + prefetchDistance], prefetchLines)
+            }
+            if index + sendPathDistance < objects.count {
+                Unmanaged<ServerSession>.fromOpaque(objects[index + sendPathDistance])._withUnsafeGuaranteedRef { behind($0) }
+            }
+        }
+
         /// Wraps up to `limit` pending packets into `sink`. A session that ended
         /// meanwhile (left, kicked) wraps nothing.
         mutating func drain(into sink: DatagramSink, limit: Int) {
@@ -78,14 +92,8 @@ extension MixingRoom {
                 wrapped += 1
             }
             while nextListener < listeners.count && wrapped < limit {
-                if nextListener + Self.prefetchDistance < listenerObjects.count {
-                    parley_prefetch(listenerObjects[nextListener + Self.prefetchDistance], Self.prefetchLines)
-                }
-                if nextListener + Self.sendPathDistance < listenerObjects.count {
-                    // Unretained: the roster copy in `listeners` keeps the session alive.
-                    Unmanaged<ServerSession>.fromOpaque(listenerObjects[nextListener + Self.sendPathDistance])
-                        ._withUnsafeGuaranteedRef { $0.prefetchSendPath() }
-                }
+                // The roster copy in `listeners` keeps the sessions alive.
+                Self.prefetch(ahead: nextListener, in: listenerObjects) { $0.prefetchSendPath() }
                 let listener = listeners[nextListener]
                 nextListener += 1
                 guard listener.isConnected, !skipped.contains(where: { $0 === listener }) else { continue }

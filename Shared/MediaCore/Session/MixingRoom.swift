@@ -305,9 +305,18 @@ public final class MixingRoom {
     /// Every member but the speakers takes its frame for the tick: it keeps each jitter
     /// buffer moving (and the decoders of streams without levels, and the talking
     /// detectors), but none of it changes what the tick sends.
+    ///
+    /// In a town hall that is a walk of every listener after the fan-out has pushed
+    /// them out of the cache: the sessions are prefetched as the fan-out does, then
+    /// their receivers (the jitter buffer and talking detector), a few listeners ahead.
     private func takeListenerFrames(now: Double) {
         listenerFramesDue = nil
-        for session in roster where !speakerSessions.contains(where: { $0 === session }) {
+        let objects = rosterObjects
+        for index in roster.indices {
+            // The roster keeps the sessions alive.
+            FanOut.prefetch(ahead: index, in: objects) { $0.prefetchReceivePath() }
+            let session = roster[index]
+            guard !speakerSessions.contains(where: { $0 === session }) else { continue }
             _ = nextFrame(of: session, decode: session.decodesForLevel, now: now)
         }
     }

@@ -1,3 +1,5 @@
+import CShim
+
 /// One participant's media session on the server: ICE-lite + DTLS server +
 /// SRTP, receiving its Opus stream and sending it the room's mix. Sans-IO:
 /// datagrams and time go in, datagrams and events come out.
@@ -17,22 +19,24 @@ public final class ServerSession {
     private var ice: IceLiteAgent
     /// What the participant reports losing of the mix we send it.
     public private(set) var downlinkLoss = DownlinkLoss()
+    // Then what a listener's frame for the tick reads (`MixingRoom.takeListenerFrames`,
+    // which prefetches these lines and the receiver ahead of use too).
+    private let receiver: AudioReceiver
+    public var muted = false
+    private var events: [SessionEvent] = []
 
     public let participantId: String
     public let offer: AudioOffer
     public let answerSdp: String
-    public var muted = false
     /// The DTLS-negotiated SRTP profile, once the keys are installed.
     public var srtpProfile: SrtpProfile? { transport.outbound?.profile }
 
-    private let receiver: AudioReceiver
     private let createdAt: Double
     private var nextReportAt: Double
     /// Sources that passed a STUN check, least recently validated first. Bounded: a peer
     /// behind a rebinding NAT (or replaying its own checks from new ports) must not grow it.
     public private(set) var validatedSources: [TransportAddress] = []
     public static let maxValidatedSources = 8
-    private var events: [SessionEvent] = []
     /// The room's `LevelMarks`, set while the session is a member.
     var levelMarks: LevelMarks?
     /// In `levelMarks` since its last `take`.
@@ -228,6 +232,15 @@ public final class ServerSession {
     func prefetchSendPath() {
         sendPathMemory.prefetch()
     }
+
+    /// Starts loading the receiver, whose jitter buffer and talking detector a
+    /// listener's frame for the tick reads (`MixingRoom.takeListenerFrames`).
+    func prefetchReceivePath() {
+        parley_prefetch(UnsafeRawPointer(addressOf: receiver), Self.receiverLines)
+    }
+
+    /// The receiver's first lines: its jitter buffer, decoder and talking detector.
+    static let receiverLines: UInt32 = 7
 
     /// Sends nothing for this 20 ms frame (the RTP timestamp still advances, as in DTX).
     public func skipFrame() {
