@@ -216,7 +216,13 @@ def townhall(bin_dir, steps, window, out, with_janus=False):
                 # Each join tells everyone in the room, and roomd, signald and the generator
                 # share core 0: ~40 joins/s into a room of 1,500, so the last wait ~10 s.
                 # What is measured is the mixing once everyone is in.
-                "--join-timeout", 120]
+                "--join-timeout", 120,
+                # The joins' presence storm stutters the talkers' send clock (it shares
+                # core 0), and the talkers' jitter buffers deepen to match: after 1,000
+                # joins the marker's latency came down from ~160 to ~20 ms in steps over
+                # 3-4 s (the buffers trim once a second, then the tick realigns). The
+                # default 2 s caught the end of that in some runs (p99 ~40 ms).
+                "--settle-seconds", 5]
         s = one_run(bin_dir, args + ONE_PORT, f"townhall-{n}", window)
         out.append(row(s, n))
         print("   ", out[-1], flush=True)

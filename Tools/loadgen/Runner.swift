@@ -18,6 +18,7 @@ final class Runner: @unchecked Sendable {
     let assets: AudioAssets
     let certificate: DtlsCertificate
     let signaling: any ParticipantDriver
+    let signalingActivity = SignalingActivity()
 
     // Everything below is confined to `loop`.
     var participants: [SyntheticParticipant] = []
@@ -132,15 +133,17 @@ final class Runner: @unchecked Sendable {
         let joinPhase = try await loop.submit { self.joinFigures(rampStart: rampStart) }.get()
         progress.cancel()
         if !options.quiet { try await loop.submit { self.progress() }.get() }
+        let quietAfter = try await signalingActivity.waitForQuiet()
+        print(String(format: "loadgen: signalling quiet %.1f s after the last join settled", quietAfter))
         // Only now does the send clock go real-time: during the joins it would starve
         // roomd, signald and the generator's own signalling. The settling time comes
         // after it, so the window does not measure the server's jitter buffers giving
         // back the delay a lagging send clock had built up.
         if options.realtimeClock {
-            print("loadgen: send clock \(try await SendClockPriority.raise(loop).get()) from the 2 s settling time on")
+            print("loadgen: send clock \(try await SendClockPriority.raise(loop).get()) from the \(options.settleSeconds) s settling time on")
             SendClockPriority.raise(poller)
         }
-        try await Task.sleep(nanoseconds: 2_000_000_000)
+        try await Task.sleep(nanoseconds: UInt64(max(0, options.settleSeconds) * 1e9))
 
         // Measurement window.
         let metricsBefore = await scrapeMetrics()

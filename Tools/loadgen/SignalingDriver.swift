@@ -43,6 +43,7 @@ struct SignalingDriver: ParticipantDriver {
                                          eventLoopGroup: group, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(Self.text(["type": "join", "token": token])))
                 for try await message in inbound.messages(maxSize: 16 << 20) {
+                    runner.signalingActivity.heard()
                     // Presence and talking events are N² in a town hall and unused here: skip
                     // them by a byte scan, or the generator's core goes to JSON parsing.
                     guard case .text(let text) = message, let type = Self.messageType(text),
