@@ -28,35 +28,42 @@ struct RoomMembers {
         }
     }
 
-    private var byId: [String: Member] = [:]
-    /// Ids in join order; a replaced session keeps its participant's place.
-    private var order: [String] = []
+    /// Every member, in join order (a replaced session keeps its participant's place):
+    /// a broadcast walks this, with no lookup per member.
+    private(set) var members: [Member] = []
+    /// Each participant id's index in `members`.
+    private var positions: [String: Int] = [:]
 
-    var isEmpty: Bool { byId.isEmpty }
-    var count: Int { byId.count }
+    var isEmpty: Bool { members.isEmpty }
+    var count: Int { members.count }
 
+    /// The member with this participant id; setting nil removes it (O(N): the ones
+    /// after it move up).
     subscript(participantId: String) -> Member? {
-        get { byId[participantId] }
+        get { positions[participantId].map { members[$0] } }
         set {
-            switch (byId[participantId] != nil, newValue != nil) {
-            case (false, true): order.append(participantId)
-            case (true, false): order.removeAll { $0 == participantId }
-            default: break
+            switch (positions[participantId], newValue) {
+            case (let position?, let member?):
+                members[position] = member
+            case (let position?, nil):
+                members.remove(at: position)
+                positions[participantId] = nil
+                for index in position..<members.count { positions[members[index].participant.id] = index }
+            case (nil, let member?):
+                positions[participantId] = members.count
+                members.append(member)
+            case (nil, nil):
+                break
             }
-            byId[participantId] = newValue
         }
     }
-
-    /// Every member, in join order.
-    var members: [Member] { order.compactMap { byId[$0] } }
 
     /// Everyone but `excluded`, in join order: the participants and the JSON array of them.
     func others(than excluded: String) -> (participants: [Participant], json: String) {
         var participants: [Participant] = []
         participants.reserveCapacity(max(0, count - 1))
         var json = "["
-        for id in order where id != excluded {
-            guard let member = byId[id] else { continue }
+        for member in members where member.participant.id != excluded {
             if !participants.isEmpty { json += "," }
             json += member.encodedParticipant
             participants.append(member.participant)
