@@ -32,7 +32,7 @@ struct LoadGen: AsyncParsableCommand {
     @Option(help: "what silent participants send: dtx (a silence frame every 400 ms, as browsers do with usedtx=1, which mediad asks for) or frames (one every 20 ms)") var silence = SilenceMode.dtx
     @Option(help: "seconds between latency markers per room") var markerInterval = 1.0
     @Option(help: "give up on joins still pending after this many seconds") var joinTimeout = 30.0
-    @Option(help: "seconds between the joins (and the signalling after them) going quiet and the window: the server's jitter buffers give back what the joins' stutter made them hold") var settleSeconds = 2.0
+    @Option(help: "seconds between the joins (and the presence backlog after them) being done and the window: the server's jitter buffers give back what the joins' stutter made them hold") var settleSeconds = 2.0
     @Option(help: "mediad (or Janus) process id: CPU and RSS are read from /proc over the window") var mediadPid: Int32?
     @Option(help: "mediad /metrics URL: tick metrics are read at window start and end") var mediadMetrics: String?
     @Option(help: "print cumulative window figures every this many seconds (soak runs); 0 = only the summary") var reportEvery = 0.0

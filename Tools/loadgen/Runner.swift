@@ -133,8 +133,8 @@ final class Runner: @unchecked Sendable {
         let joinPhase = try await loop.submit { self.joinFigures(rampStart: rampStart) }.get()
         progress.cancel()
         if !options.quiet { try await loop.submit { self.progress() }.get() }
-        let quietAfter = try await signalingActivity.waitForQuiet()
-        print(String(format: "loadgen: signalling quiet %.1f s after the last join settled", quietAfter))
+        let drainedAfter = try await signalingActivity.waitForDrain(participants: options.rooms * options.participantsPerRoom)
+        print(String(format: "loadgen: signalling drained %.1f s after the last join settled", drainedAfter))
         // Only now does the send clock go real-time: during the joins it would starve
         // roomd, signald and the generator's own signalling. The settling time comes
         // after it, so the window does not measure the server's jitter buffers giving
