@@ -23,17 +23,11 @@ enum KernelArrival {
 
     /// The kernel's receive stamp of `message` (CLOCK_REALTIME seconds), when it has one.
     static func stamp(of message: inout msghdr) -> Double? {
-        var header = parley_cmsg_firsthdr(&message)
-        while let current = header {
-            if current.pointee.cmsg_level == SOL_SOCKET, current.pointee.cmsg_type == SO_TIMESTAMPNS,
-               let data = parley_cmsg_data(current) {
-                let spec = data.loadUnaligned(as: timespec.self)
-                return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-            }
-            header = parley_cmsg_nxthdr(&message, current)
-        }
-        return nil
+        guard let data = controlData(of: &message, level: SOL_SOCKET, type: SO_TIMESTAMPNS) else { return nil }
+        let spec = data.loadUnaligned(as: timespec.self)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
+
 
     /// Converts kernel stamps to `Clock` for the datagrams of one read.
     struct Converter {
@@ -57,4 +51,14 @@ enum KernelArrival {
             return arrival <= readAt && readAt - arrival < 1 ? arrival : readAt
         }
     }
+}
+
+/// The data of `message`'s control message of `level` and `type`, if it has one.
+func controlData(of message: inout msghdr, level: CInt, type: CInt) -> UnsafeMutableRawPointer? {
+    var header = parley_cmsg_firsthdr(&message)
+    while let current = header {
+        if current.pointee.cmsg_level == level, current.pointee.cmsg_type == type { return parley_cmsg_data(current) }
+        header = parley_cmsg_nxthdr(&message, current)
+    }
+    return nil
 }

@@ -96,16 +96,8 @@ final class SharedPort: @unchecked Sendable {
 
     /// The destination address of a received datagram, from its IP_PKTINFO message.
     private static func destination(_ message: inout msghdr) -> UInt32? {
-        var header = parley_cmsg_firsthdr(&message)
-        while let current = header {
-            if current.pointee.cmsg_level == CInt(IPPROTO_IP), current.pointee.cmsg_type == IP_PKTINFO,
-               let data = parley_cmsg_data(current) {
-                let info = data.loadUnaligned(as: in_pktinfo.self)
-                return UInt32(bigEndian: info.ipi_addr.s_addr)
-            }
-            header = parley_cmsg_nxthdr(&message, current)
-        }
-        return nil
+        guard let data = controlData(of: &message, level: CInt(IPPROTO_IP), type: IP_PKTINFO) else { return nil }
+        return UInt32(bigEndian: data.loadUnaligned(as: in_pktinfo.self).ipi_addr.s_addr)
     }
 
     func close() {

@@ -24,7 +24,7 @@ struct RoomMembers {
         }
 
         static func encode(_ participant: Participant) -> String {
-            (try? JSONEncoder().encode(participant)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+            ServerMessage.jsonText(participant) ?? "{}"
         }
     }
 

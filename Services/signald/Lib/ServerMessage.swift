@@ -50,7 +50,12 @@ public enum ServerMessage: Equatable, Sendable {
     }
 
     private static func jsonString(_ value: String) -> String {
-        (try? JSONEncoder().encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? #""""#
+        jsonText(value) ?? #""""#
+    }
+
+    /// `value` as JSON text; nil when it cannot be encoded.
+    static func jsonText(_ value: some Encodable) -> String? {
+        (try? JSONEncoder().encode(value)).flatMap { String(data: $0, encoding: .utf8) }
     }
 
     private struct Joined: Encodable {

@@ -49,7 +49,8 @@ int parley_recvmmsg_headers(int fd, parley_mmsghdr *messages, unsigned count);
 // Names the calling thread (pthread_setname_np, a GNU extension; 15 characters at most).
 int parley_set_thread_name(const char *name);
 
-// The CMSG macros, which Swift cannot call, for IP_PKTINFO control messages.
+// The CMSG macros, which Swift cannot call (the load generator reads IP_PKTINFO and
+// SCM_TIMESTAMPNS control messages).
 static inline struct cmsghdr *parley_cmsg_firsthdr(struct msghdr *message) { return CMSG_FIRSTHDR(message); }
 static inline struct cmsghdr *parley_cmsg_nxthdr(struct msghdr *message, struct cmsghdr *current) {
     return CMSG_NXTHDR(message, current);
