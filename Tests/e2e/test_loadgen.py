@@ -3,6 +3,7 @@ through roomd → signald → mediad (or Janus AudioBridge's HTTP API), exchange
 ICE/DTLS/SRTP with the media server, talks, and measures what comes back. The
 benchmarks' figures are only as good as this path, so it runs in CI at a size
 that fits a debug build."""
+import csv
 import json
 import os
 import subprocess
@@ -34,6 +35,7 @@ def test_loadgen_meeting_against_parley(cluster_factory, sockets):
         os.path.join(BIN, "loadgen"), "--roomd", cluster.roomd_url, "--admin-key", cluster.admin_key,
         "--rooms", "2", "--participants-per-room", "4", "--talkers", "2", "--ramp", "20",
         "--duration", "4", "--listeners-measuring", "1", "--switch-seconds", "2", "--realtime-clock",
+        "--mediad-pid", str(cluster.mediads[0].proc.pid),
         "--mediad-metrics", f"http://127.0.0.1:{cluster.mediad_http_ports[0]}/metrics", "--json", out] + sockets, out)
     print(text)
     if os.geteuid() == 0:
@@ -51,6 +53,9 @@ def test_loadgen_meeting_against_parley(cluster_factory, sockets):
     assert summary["latencyAtReadP50"] >= summary["latencyP50"], text
     assert summary["readDelayP99ms"] >= (0.05 if sockets else 0), text
     assert summary["ticks"] > 0, "mediad's tick metrics were read"
+    # Memory from /proc: the participants' sessions are heap, a part of the RSS growth.
+    assert summary["mediadRssGrowthKB"] > 0 and summary["mediadAnonymousGrowthKB"] > 0, text
+    assert summary["mediadAnonymousGrowthKB"] < summary["mediadRssKB"], text
 
 
 def metric(url, name):
@@ -70,12 +75,14 @@ def test_loadgen_town_hall_sends_in_slices_against_parley(cluster_factory):
     cluster = cluster_factory()
     cluster.start()
     out = os.path.join(cluster.dir, "loadgen.json")
+    marker_log = os.path.join(cluster.dir, "markers.csv")
     metrics = f"http://127.0.0.1:{cluster.mediad_http_ports[0]}/metrics"
     summary, text = run_loadgen([
         os.path.join(BIN, "loadgen"), "--roomd", cluster.roomd_url, "--admin-key", cluster.admin_key,
         "--rooms", "1", "--participants-per-room", "90", "--talkers", "3", "--ramp", "45",
         "--duration", "4", "--listeners-measuring", "2", "--marker-interval", "0.5", "--switch-seconds", "2",
-        "--realtime-clock", "--one-port", "--mediad-metrics", metrics, "--json", out], out, timeout=180)
+        "--realtime-clock", "--one-port", "--mediad-metrics", metrics, "--marker-log", marker_log,
+        "--json", out], out, timeout=180)
     print(text)
     assert summary["connected"] == 90 and summary["failed"] == 0, text
     assert summary["srtpFailures"] == 0, text
@@ -83,6 +90,18 @@ def test_loadgen_town_hall_sends_in_slices_against_parley(cluster_factory):
     assert summary["latencyCount"] >= 2, text
     assert 0.005 < summary["latencyP50"] < 0.3, text
     assert metric(metrics, "mediad_deferred_datagrams_total") > 0, "datagrams came in while slices were sent"
+    # --marker-log lists every marker the figures count: from a talker to a measuring
+    # listener (the last two joined), within the talkers' 2 s turn.
+    with open(marker_log) as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == summary["latencyCount"], rows[:5]
+    latencies = sorted(float(row["latency_ms"]) for row in rows)
+    assert latencies[0] <= 1000 * summary["latencyP50"] + 0.01, (latencies, summary["latencyP50"])
+    assert latencies[-1] >= 1000 * summary["latencyP99"] - 0.01, (latencies, summary["latencyP99"])
+    for row in rows:
+        assert int(row["listener"]) >= 88 and int(row["talker"]) < 88, row
+        assert int(row["talker_send_phase"]) == int(row["talker"]) % 4, row
+        assert 0 <= float(row["since_switch_s"]) < 2, row
 
 
 @pytest.fixture

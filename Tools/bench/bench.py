@@ -84,6 +84,12 @@ def fmt(v, spec):
     return "n/a" if v is None else format(v, spec)
 
 
+def anonymous_per_participant(s):
+    """KB of anonymous memory (heap, stacks) the server grew by per participant, or None."""
+    growth = s.get("mediadAnonymousGrowthKB")
+    return None if growth is None else growth / max(1, s["connected"])
+
+
 def row(s, n):
     if s is None:
         return f"| {n} | run failed | | | | | | | | |"
@@ -296,13 +302,15 @@ def main():
             steps = [int(n) for n in args.meeting_steps.split(",")]
         best, results = meeting(args.bin, steps, window, out, with_janus)
         out.append("### (d)/(e) mediad cost per participant (meeting load)\n")
-        out.append("| N | mediad CPU % of a core | µs per participant per 20 ms frame | RSS growth KB per participant |\n|---|---|---|---|")
+        out.append("| N | mediad CPU % of a core | µs per participant per 20 ms frame | RSS growth KB per participant "
+                   "| of which anonymous (heap, stacks) |\n|---|---|---|---|---|")
         for n in (10, 50, 100, 200):
             s = results.get(n)
             if s:
                 out.append(f"| {n} | {100 * s.get('mediadCpuSeconds', 0) / s['windowSeconds']:.1f} "
                            f"| {fmt(s.get('cpuMicrosPerParticipantFrame'), '.1f')} "
-                           f"| {s.get('mediadRssGrowthKB', 0) / max(1, s['connected']):.0f} |")
+                           f"| {s.get('mediadRssGrowthKB', 0) / max(1, s['connected']):.0f} "
+                           f"| {fmt(anonymous_per_participant(s), '.0f')} |")
         out.append("")
     if "townhall" in only:
         steps = [100, 250, 500, 1000] + ([] if args.quick else [1500, 2000])

@@ -37,6 +37,7 @@ struct LoadGen: AsyncParsableCommand {
     @Option(help: "mediad /metrics URL: tick metrics are read at window start and end") var mediadMetrics: String?
     @Option(help: "print cumulative window figures every this many seconds (soak runs); 0 = only the summary") var reportEvery = 0.0
     @Option(help: "write the summary as JSON to this file") var json: String?
+    @Option(help: "write every marker the window timed to this CSV file (when, room, listener, talker and its send phase, latency): where a latency tail comes from") var markerLog: String?
     @Option(help: "label printed in the summary") var label = ""
     @Flag(help: "run the media loop (the send clock) SCHED_FIFO when permitted, so other threads on its core cannot delay it") var realtimeClock = false
     @Flag(help: "less progress output") var quiet = false

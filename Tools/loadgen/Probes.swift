@@ -4,6 +4,10 @@ import Foundation
 struct ProcessSample {
     var cpuSeconds: Double
     var rssKB: Int
+    /// The anonymous part of the RSS (heap, stacks): what the process allocated. The
+    /// rest is file pages (code, read-only data), whose first use by the media path
+    /// counts as RSS growth without being memory any participant holds.
+    var anonymousKB: Int
 
     static func read(pid: Int32) -> ProcessSample? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -12,12 +16,12 @@ struct ProcessSample {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        var rss = 0
-        if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) {
-            rss = Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        func kilobytes(_ field: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
         }
-        return ProcessSample(cpuSeconds: (user + system) / ticks, rssKB: rss)
+        return ProcessSample(cpuSeconds: (user + system) / ticks, rssKB: kilobytes("VmRSS"), anonymousKB: kilobytes("RssAnon"))
     }
 }
 

@@ -23,7 +23,8 @@ final class Runner: @unchecked Sendable {
     // Everything below is confined to `loop`.
     var participants: [SyntheticParticipant] = []
     var roomIds: [String] = []
-    var roomMarkers: [[Double]] = []
+    /// Per room, each marker's send time and its talker's participant index.
+    var roomMarkers: [[(sentAt: Double, talker: Int)]] = []
     var nextMarkerAt: [Double] = []
     var pendingMarkerTail: Set<Int> = []
     /// This tick's senders of silence, sent after its talkers (kept to reuse its storage).
@@ -34,6 +35,8 @@ final class Runner: @unchecked Sendable {
     /// The same latencies timed when the receive thread read the marker, not when the
     /// kernel took it in: what the figures were before `KernelArrival`.
     var latenciesAtRead: [Double] = []
+    /// Every timed marker of the window, for `--marker-log`.
+    var markerRecords: [MarkerRecord] = []
     /// From the kernel's arrival to the read, in 10 µs buckets (the last: 20 ms and more).
     var readDelayHistogram = [Int](repeating: 0, count: 2001)
     /// The read delay of the datagram being delivered (`onPacket` runs inside `deliver`).
@@ -153,6 +156,9 @@ final class Runner: @unchecked Sendable {
         try await loop.submit { self.openWindow() }.get()
         try await waitOutWindow(from: windowStart)
         let windowFigures = try await loop.submit { self.closeWindow() }.get()
+        if let path = options.markerLog {
+            try MarkerRecord.write(try await loop.submit { self.markerRecords }.get(), to: path)
+        }
         let windowSeconds = Clock.now() - windowStart
         let mediadAfter = options.mediadPid.flatMap(ProcessSample.read)
         let selfAfter = ProcessSample.read(pid: getpid())
@@ -163,7 +169,10 @@ final class Runner: @unchecked Sendable {
         if let before = mediadBefore, let after = mediadAfter {
             summary.mediadCpuSeconds = after.cpuSeconds - before.cpuSeconds
             summary.mediadRssKB = after.rssKB
-            if let baseline { summary.mediadRssGrowthKB = after.rssKB - baseline.rssKB }
+            if let baseline {
+                summary.mediadRssGrowthKB = after.rssKB - baseline.rssKB
+                summary.mediadAnonymousGrowthKB = after.anonymousKB - baseline.anonymousKB
+            }
         }
         if let before = selfBefore, let after = selfAfter {
             summary.generatorCpuSeconds = after.cpuSeconds - before.cpuSeconds
@@ -262,6 +271,7 @@ final class Runner: @unchecked Sendable {
         readDelayHistogram = Array(repeating: 0, count: readDelayHistogram.count)
         latencies = []
         latenciesAtRead = []
+        markerRecords = []
         sentInWindow = 0
         windowOpen = true
     }
@@ -329,7 +339,7 @@ final class Runner: @unchecked Sendable {
         if let datagram = peer.send(opus: frame, level: level), p.transmit(datagram) {
             p.sent += 1
             if windowOpen { sentInWindow += 1 }
-            if level == 5 { roomMarkers[p.room].append(Clock.now()) }
+            if level == 5 { roomMarkers[p.room].append((Clock.now(), p.index)) }
         }
     }
 
@@ -415,7 +425,7 @@ final class Runner: @unchecked Sendable {
         guard p.measuring, let decoder = p.decoder, let pcm = try? decoder.decode(packet.payload) else { return }
         let markers = roomMarkers[p.room]
         guard let lastIndex = markers.indices.last, lastIndex > p.lastDetectedMarker else { return }
-        let sentAt = markers[lastIndex]
+        let (sentAt, talker) = markers[lastIndex]
         // Read before the marker left (the loop takes reads on its next tick): not its mix.
         guard arrival > sentAt, arrival - sentAt < 1.0,
               let onset = pcm.firstIndex(where: { abs(Int32($0)) >= Int32(AudioAssets.markerThreshold) }) else { return }
@@ -425,6 +435,12 @@ final class Runner: @unchecked Sendable {
         if windowOpen {
             latencies.append(latency)
             latenciesAtRead.append(latency + deliveringReadDelay)
+            if options.markerLog != nil {
+                // The same turn arithmetic as `tick`'s talker rotation.
+                let turns = (sentAt - startTime) / options.switchSeconds + Double(p.room) / Double(max(1, options.rooms))
+                markerRecords.append(MarkerRecord(sentAt: sentAt - startTime, room: p.room, listener: p.index, talker: talker,
+                                                  sinceSwitch: (turns - turns.rounded(.down)) * options.switchSeconds, latency: latency))
+            }
         }
     }
 }

@@ -45,6 +45,8 @@ struct Summary {
     var mediadCpuSeconds: Double?
     var mediadRssKB: Int?
     var mediadRssGrowthKB: Int?
+    /// The growth of the anonymous part of the RSS (`ProcessSample.anonymousKB`).
+    var mediadAnonymousGrowthKB: Int?
     var generatorCpuSeconds: Double?
     var lateTicks: Double?
     var ticks: Double?
@@ -112,8 +114,10 @@ struct Summary {
         }
         if let rss = mediadRssKB {
             let growth = mediadRssGrowthKB ?? 0
-            lines.append(String(format: label("memory") + "RSS %.1f MB   growth %.1f MB   %.1f KB per participant",
-                                Double(rss) / 1024, Double(growth) / 1024, Double(growth) / Double(max(1, join.connected))))
+            let participants = Double(max(1, join.connected))
+            lines.append(String(format: label("memory") + "RSS %.1f MB   growth %.1f MB   %.1f KB per participant   (anonymous: %.1f KB per participant)",
+                                Double(rss) / 1024, Double(growth) / 1024, Double(growth) / participants,
+                                Double(mediadAnonymousGrowthKB ?? 0) / participants))
         }
         if let ticks, let tickSeconds {
             lines.append(String(format: "mediad ticks        %.0f ticks (5 ms phases)   late %.0f   over 5 ms %.0f   mean %.2f ms   mixing %.2f ms per 20 ms",
@@ -149,6 +153,7 @@ struct Summary {
         if let v = cpuMicrosPerParticipantFrame { out["cpuMicrosPerParticipantFrame"] = v }
         if let v = mediadRssKB { out["mediadRssKB"] = v }
         if let v = mediadRssGrowthKB { out["mediadRssGrowthKB"] = v }
+        if let v = mediadAnonymousGrowthKB { out["mediadAnonymousGrowthKB"] = v }
         if let v = generatorCpuSeconds { out["generatorCpuSeconds"] = v }
         if let v = lateTicks { out["lateTicks"] = v }
         if let v = ticks { out["ticks"] = v }
