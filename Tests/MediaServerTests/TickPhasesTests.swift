@@ -107,12 +107,27 @@ final class TickPhasesTests: XCTestCase {
             phases.recordBusy(0.002, phase: 0)
             phases.recordBusy(0.0035, phase: 1)
         }
-        for _ in 0..<3 { XCTAssertNil(phases.align(rooms[0], in: 0, waits: [0.017])) }
+        for _ in 0..<3 { XCTAssertNil(phases.align(rooms[0], in: 0, waits: [0.019])) }
         XCTAssertEqual(phases.phase(of: rooms[0]), 0, "3.5 + 2 ms would not fit in 5")
         for _ in 0..<100 { phases.recordBusy(0.001, phase: 1) }
-        for _ in 0..<2 { XCTAssertNil(phases.align(rooms[0], in: 0, waits: [0.017])) }
-        XCTAssertEqual(phases.align(rooms[0], in: 0, waits: [0.017]), 1)
+        for _ in 0..<2 { XCTAssertNil(phases.align(rooms[0], in: 0, waits: [0.019])) }
+        XCTAssertEqual(phases.align(rooms[0], in: 0, waits: [0.019]), 1)
         XCTAssertEqual(phases.busy[1], 0.003, accuracy: 0.0001, "the moved room's cost goes with it")
+    }
+
+    func testAMoveIntoAPhaseWithRoomsLeavesAWiderMargin() throws {
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.007, 0.017]), 3, "5 ms earlier: 2 and 12 ms")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.007, 0.017], crowded: 0b1110), 4,
+                       "2 ms predicted among other rooms is no margin: stay at 7 and 17 ms")
+        XCTAssertEqual(TickPhases.alignmentSteps(waits: [0.009, 0.019], crowded: 0b1110), 3, "4 and 14 ms are")
+        var phases = TickPhases()
+        let room = try MixingRoom(id: "a")
+        phases.add(room)
+        for index in 0..<4 { phases.add(try MixingRoom(id: "other\(index)")) }
+        for _ in 0..<2 { XCTAssertNil(phases.align(room, in: 0, waits: [0.001, 0.011])) }
+        XCTAssertEqual(phases.align(room, in: 0, waits: [0.001, 0.011]), 1, "1 ms before the tick: a phase later")
+        for _ in 0..<10 { XCTAssertNil(phases.align(room, in: 1, waits: [0.007, 0.017]), "no swing back") }
+        XCTAssertEqual(phases.phase(of: room), 1)
     }
 
     func testARoomTooBigForAnyPhaseStillMovesIntoAnEmptyOne() throws {

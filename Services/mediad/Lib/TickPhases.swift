@@ -13,6 +13,16 @@ struct TickPhases {
     /// How long before its tick a speaker's frame should have arrived: a packet read
     /// just before the tick would be late with the slightest wobble.
     static let alignMargin = 0.002
+    /// The margin a move into a phase with rooms must leave. A move's waits are predicted
+    /// from when the thread read each speaker's frame, which depends on what it was
+    /// mixing as the frame came in: ~1 ms off in a busy thread. With `alignMargin`
+    /// alone, a room whose speakers came 11 ms apart found a frame 1 ms before its tick
+    /// in one phase, was predicted 2 ms in another, found 1 ms there, and swung between
+    /// the two about once a second, each swing costing a speaker a frame (meetings of
+    /// 500: 18 of 50 rooms, ~1,000 moves a minute). A move into an empty phase keeps the
+    /// precise margin, so that a town hall, alone in its thread, lines up as closely as
+    /// before (and `fineAlign` refines it from measured waits).
+    static let crowdedMargin = alignMargin + 0.0015
     /// Ticks in a row that must ask for the same move before the room moves, so one
     /// odd arrival does not shift the room (and every other speaker's timing in it).
     static let alignAfter = 3
@@ -84,16 +94,19 @@ struct TickPhases {
     /// frame of audio (a frame not there in time, or one the trim drops), then the
     /// shortest waits in sum. A move must shorten the longest wait by `alignMargin`.
     /// Waits of two frames and more are a buffer deepened by a burst, which trims itself.
-    static func alignmentSteps(waits: [Double]) -> Int {
+    /// In a phase that has rooms (bit `k` of `crowded`: the phase `k` on), a frame needs
+    /// `crowdedMargin` instead: there the prediction is only that good.
+    static func alignmentSteps(waits: [Double], crowded: Int = 0) -> Int {
         typealias Cost = (longest: Double, glitches: Int, total: Double)
         func cost(_ steps: Int) -> Cost {
             let shift = Double(count - steps) * tickSeconds
+            let margin = crowded & (1 << (steps % count)) != 0 ? crowdedMargin : alignMargin
             var longest = 0.0, total = 0.0, glitches = 0
             for wait in waits where wait >= 0 && wait < 0.04 {
                 let real = wait - shift
                 var settled = wait.truncatingRemainder(dividingBy: 0.02) - shift
-                if settled < alignMargin { settled += 0.02 }
-                if real < alignMargin || real - settled > 0.02 - 1e-6 { glitches += 1 }
+                if settled < margin { settled += 0.02 }
+                if real < margin || real - settled > 0.02 - 1e-6 { glitches += 1 }
                 longest = max(longest, settled)
                 total += settled
             }
@@ -122,7 +135,9 @@ struct TickPhases {
     @discardableResult
     mutating func align(_ room: MixingRoom, in phase: Int, waits: [Double]) -> Int? {
         let key = ObjectIdentifier(room)
-        let steps = Self.alignmentSteps(waits: waits)
+        var crowded = 0
+        for offset in 1..<Self.count where !rooms[(phase + offset) % Self.count].isEmpty { crowded |= 1 << offset }
+        let steps = Self.alignmentSteps(waits: waits, crowded: crowded)
         guard steps != Self.count else {
             proposals[key] = nil
             return nil
