@@ -58,6 +58,24 @@ def test_loadgen_meeting_against_parley(cluster_factory, sockets):
     assert summary["mediadAnonymousGrowthKB"] < summary["mediadRssKB"], text
 
 
+def test_bench_refuses_to_run_alongside_another(tmp_path):
+    """Two benchmarks at once share the cores and garble each other's figures (and one
+    markdown file): the second must stop at once, saying why."""
+    import fcntl
+    lock_path = tmp_path / "bench.lock"
+    bench = os.path.join(os.path.dirname(__file__), "..", "..", "Tools", "bench", "bench.py")
+    env = dict(os.environ, PARLEY_BENCH_LOCK=str(lock_path))
+    with open(lock_path, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = subprocess.run([sys.executable, bench, "/nonexistent", "--only", "storm", "--no-janus"],
+                                capture_output=True, text=True, timeout=30, env=env)
+    assert result.returncode != 0, result.stdout
+    assert "another benchmark is running" in result.stderr, result.stderr
+    # Free again: it gets past the lock (to its usage text).
+    result = subprocess.run([sys.executable, bench, "--help"], capture_output=True, text=True, timeout=30, env=env)
+    assert result.returncode == 0 and "--townhall-steps" in result.stdout, result.stderr
+
+
 def metric(url, name):
     """The sum of a Prometheus series' samples (every label set) at `url`."""
     import urllib.request

@@ -14,6 +14,7 @@ AudioBridge, pinned to core 1 the same way (see janus.py), and a side-by-side
 table gives the Parley/Janus CPU ratio.
 """
 import argparse
+import fcntl
 import os
 import signal
 import subprocess
@@ -277,7 +278,20 @@ def storm(bin_dir, rates, n, out):
     return best.get(STORM_PLACEMENTS[0][1])
 
 
+def hold_bench_lock():
+    """Only one benchmark at a time: two would share the two cores and garble each
+    other's figures. The lock goes with the process, however it ends."""
+    path = os.environ.get("PARLEY_BENCH_LOCK", "/tmp/parley-bench.lock")
+    lock = open(path, "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit(f"another benchmark is running (it holds {path}); wait for it to finish")
+    return lock
+
+
 def main():
+    lock = hold_bench_lock()  # noqa: F841 (held until exit)
     parser = argparse.ArgumentParser()
     parser.add_argument("bin")
     parser.add_argument("--quick", action="store_true", help="short windows, fewer steps")
