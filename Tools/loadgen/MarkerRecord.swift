@@ -16,7 +16,7 @@ struct MarkerRecord {
 
     /// `talker_send_phase` is the 5 ms phase of the generator's clock the talker sends in.
     var csvLine: String {
-        String(format: "%.3f,%d,%d,%d,%d,%.3f,%.2f", sentAt, room, listener, talker, talker % 4, sinceSwitch, latency * 1000)
+        String(format: "%.3f,%d,%d,%d,%d,%.3f,%.2f", sentAt, room, listener, talker, talker % Runner.sendPhases, sinceSwitch, latency * 1000)
     }
 
     static func write(_ records: [MarkerRecord], to path: String) throws {

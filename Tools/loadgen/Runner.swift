@@ -348,6 +348,8 @@ final class Runner: @unchecked Sendable {
     }
 
     static let dtxInterval = 20
+    /// The 5 ms phases of the send clock: participant `i` sends in phase `i % sendPhases`.
+    static let sendPhases = 4
 
     /// Every 5 ms: a quarter of the participants send their next 20 ms frame.
     func tick(deadline: NIODeadline) {
@@ -355,7 +357,7 @@ final class Runner: @unchecked Sendable {
         let nowDeadline = NIODeadline.now()
         let lagMs = Int((nowDeadline.uptimeNanoseconds &- deadline.uptimeNanoseconds) / 1_000_000)
         if windowOpen { lagHistogram[min(lagHistogram.count - 1, max(0, lagMs))] += 1 }
-        let phase = tickCount % 4
+        let phase = tickCount % Self.sendPhases
         tickCount += 1
         let now = Clock.now()
         let elapsed = now - startTime
@@ -372,7 +374,7 @@ final class Runner: @unchecked Sendable {
         var index = phase
         while index < participants.count {
             let p = participants[index]
-            index += 4
+            index += Self.sendPhases
             guard let peer = p.peer else { continue }
             if p.state == .connecting || p.state == .connected {
                 p.transmit(peer.handleTimeout(now: now))
